@@ -1,0 +1,90 @@
+"""What the accounts API takes and gives."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hub.auth.models import ROLES
+from hub.auth.passwords import MAX_LENGTH, password_problem
+from hub.fields import UtcDateTime
+
+
+class RegisterSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+    organisation = fields.Str(load_default=None, validate=validate.Length(max=160))
+    job_title = fields.Str(load_default=None, validate=validate.Length(max=160))
+
+    @validates_schema
+    def check_password(self, data, **kwargs):
+        problem = password_problem(
+            data.get("password", ""), data.get("email", ""), data.get("name", "")
+        )
+        if problem:
+            raise ValidationError(problem, field_name="password")
+
+
+class LoginSchema(Schema):
+    email = fields.Str(required=True, validate=validate.Length(max=254))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+
+
+class VerifyEmailSchema(Schema):
+    token = fields.Str(required=True, validate=validate.Length(max=500))
+
+
+
+
+class PublicUserSchema(Schema):
+    """A person as anyone signed in may see them: never the email address."""
+
+    id = fields.Int(dump_only=True)
+    name = fields.Str()
+    role = fields.Str()
+    organisation = fields.Str(allow_none=True)
+    job_title = fields.Str(allow_none=True)
+    region = fields.Str(allow_none=True)
+    bio = fields.Str(allow_none=True)
+    bio_html = fields.Str(allow_none=True)
+    expertise = fields.List(fields.Str(), attribute="expertise_tags")
+    created_at = UtcDateTime()
+
+
+class PersonRefSchema(Schema):
+    """A person named inside something else: `{id, name}`."""
+
+    id = fields.Int()
+    name = fields.Str()
+
+
+class MeSchema(PublicUserSchema):
+    """Your own profile: with your email and your account's state."""
+
+    email = fields.Email()
+    is_admin = fields.Bool()
+    email_verified = fields.Function(lambda user: user.email_verified_at is not None)
+    approved = fields.Function(lambda user: user.approved_at is not None)
+
+
+class LoginResultSchema(Schema):
+    user = fields.Nested(MeSchema)
+    csrf_token = fields.Str()
+
+
+class CsrfSchema(Schema):
+    csrf_token = fields.Str()
+
+
+class TokenCreateSchema(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+
+
+class TokenSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    created_at = UtcDateTime()
+    last_used_at = UtcDateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.Str(metadata={"description": "Shown once; store it now."})

@@ -1,0 +1,182 @@
+"""Accounts: registration, sign-in, email verification, approval and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from functools import cache
+
+from flask import current_app, g, session
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from hub import policy
+from hub.auth.models import ApiToken, User
+from hub.auth.passwords import hash_password, verify_password
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.mail import queue_mail
+
+VERIFY_MAX_AGE_SECONDS = 7 * 24 * 3600
+TOKEN_TOUCH_SECONDS = 60
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(data: dict) -> User:
+    email = normalise_email(data["email"])
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        abort(409, "An account with this email address already exists; sign in instead.")
+    now = utcnow()
+    verification_off = current_app.config["HUB_EMAIL_VERIFICATION"] == "off"
+    user = User(
+        email=email,
+        password_hash=hash_password(data["password"]),
+        name=data["name"].strip(),
+        role=data["role"],
+        organisation=data.get("organisation"),
+        job_title=data.get("job_title"),
+        email_verified_at=now if verification_off else None,
+        approved_at=now if verification_off or policy.is_public_sector_email(email) else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if not verification_off:
+        _queue_verification_mail(user)
+    db.session.commit()
+    current_app.logger.info("account registered", extra={"user_id": user.id})
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal who has an account.
+        verify_password(_dummy_hash(), password)
+        abort(401, "The email address or password is wrong.")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        abort(401, "The email address or password is wrong.")
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-ever")
+
+
+def new_csrf_token() -> str:
+    token = secrets.token_urlsafe(32)
+    session["csrf_token"] = token
+    return token
+
+
+def csrf_token_matches(sent: str | None) -> bool:
+    expected = session.get("csrf_token")
+    return bool(sent and expected and hmac.compare_digest(sent, expected))
+
+
+def _verification_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
+
+
+def _queue_verification_mail(user: User) -> None:
+    token = _verification_serializer().dumps({"user_id": user.id, "email": user.email})
+    base = current_app.config["HUB_BASE_URL"]
+    queue_mail(
+        user.email,
+        "Confirm your Knowledge Hub email address",
+        f"Hello {user.name},\n\nConfirm your address to start posting: send this token to "
+        f"POST {base}/api/v1/auth/verify-email\n\n{token}\n\nIt is valid for 7 days.",
+    )
+
+
+def resend_verification(user: User) -> None:
+    if user.email_verified_at is not None:
+        abort(409, "Your email address is already confirmed.")
+    _queue_verification_mail(user)
+    db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    try:
+        data = _verification_serializer().loads(token, max_age=VERIFY_MAX_AGE_SECONDS)
+    except SignatureExpired:
+        abort(422, "This confirmation token has expired; ask for a new one.")
+    except BadSignature:
+        abort(422, "This confirmation token is not valid; copy it whole from the email.")
+    user = db.session.get(User, data["user_id"])
+    if user is None or user.email != data["email"]:
+        abort(422, "This confirmation token is not valid any more; ask for a new one.")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def approve_account(admin: User, user_id: int) -> User:
+    if not policy.can_approve_accounts(admin):
+        abort(403, "Only a site admin can approve accounts.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, "There is no account with this id.")
+    if user.approved_at is None:
+        user.approved_at = utcnow()
+        queue_mail(user.email, "Your Knowledge Hub account is approved",
+                   f"Hello {user.name},\n\nA site admin approved your account.")
+        db.session.commit()
+    return user
+
+
+def accounts_awaiting_approval(admin: User):
+    if not policy.can_approve_accounts(admin):
+        abort(403, "Only a site admin can see accounts awaiting approval.")
+    return (
+        select(User)
+        .where(User.approved_at.is_(None), User.deactivated_at.is_(None))
+        .order_by(User.created_at, User.id)
+    )
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    count = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
+    if count >= 50:
+        abort(409, "You have 50 tokens already; revoke one you no longer use first.")
+    token = "khub_" + secrets.token_urlsafe(32)
+    record = ApiToken(user_id=user.id, name=name.strip(), token_hash=_hash_token(token))
+    db.session.add(record)
+    db.session.commit()
+    return record, token
+
+
+def list_tokens(user: User):
+    return select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id:
+        abort(404, "You have no token with this id.")
+    db.session.delete(record)
+    db.session.commit()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to; touches its last-used time now and then."""
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if record is None or not record.user.is_active:
+        return None
+    now = utcnow()
+    last = record.last_used_at
+    if last is None or (now - last).total_seconds() > TOKEN_TOUCH_SECONDS:
+        record.last_used_at = now
+        db.session.commit()
+    g.authenticated_by = "token"
+    return record.user

@@ -1,0 +1,101 @@
+"""`flask hub ...`: the operational commands."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from hub.extensions import db
+
+
+@click.group("hub")
+def hub_cli() -> None:
+    """Knowledge Hub operations."""
+
+
+@hub_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Site admin", show_default=True)
+@click.option("--password", envvar="HUB_ADMIN_PASSWORD",
+              help="The password (else one is made and printed).")
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Make EMAIL a site admin, creating the account if there is none."""
+    from hub.auth.models import User
+    from hub.auth.passwords import hash_password, password_problem
+    from hub.auth.service import normalise_email
+    from hub.db import utcnow
+
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        password = password or secrets.token_urlsafe(15)
+        if problem := password_problem(password, email, name):
+            raise click.ClickException(problem)
+        now = utcnow()
+        user = User(email=email, name=name, role="officer", password_hash=hash_password(password),
+                    email_verified_at=now, approved_at=now)
+        db.session.add(user)
+        click.echo(f"Created {email} with password: {password}")
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"{email} is a site admin.")
+
+
+@hub_cli.command("seed")
+@click.option("--scale", type=click.Choice(["demo"]), default="demo", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
+def seed(scale: str, if_empty: bool) -> None:
+    """Fill the database with demo data."""
+    from hub.auth.models import User
+    from hub.demo import DEMO_PASSWORD, seed_demo
+
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database has data already; not seeding.")
+        return
+    email = seed_demo()
+    click.echo(f"Demo data seeded. Sign in as {email} with password {DEMO_PASSWORD}")
+
+
+@hub_cli.command("worker")
+@click.option("--once", is_flag=True, help="Drain what is pending, then stop.")
+def worker(once: bool) -> None:
+    """Drain the outbox (search index, mail, live events): the one writer in production."""
+    import time
+
+    from hub import outbox
+
+    click.echo("Outbox worker started.")
+    while True:
+        done = outbox.drain_all()
+        if done:
+            current_app.logger.info("outbox drained", extra={"rows": done})
+        if once:
+            return
+        db.session.remove()
+        time.sleep(0.2)
+
+
+@hub_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Default: PORT, else 5000.")
+def serve(host: str, port: int | None) -> None:
+    """Serve HTTP and the live channel in one process (development and demos)."""
+    from hub import outbox
+    from hub.extensions import socketio
+
+    if current_app.config["HUB_OUTBOX_DRAIN"] == "thread":
+        outbox.start_drain_thread(current_app._get_current_object())
+    port = port or current_app.config["PORT"]
+    # Flask refuses app.run() inside a `flask` command; this command exists to serve.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    click.echo(f"Knowledge Hub on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    socketio.run(current_app, host=host, port=port, allow_unsafe_werkzeug=True,
+                 use_reloader=False, log_output=False)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(hub_cli)

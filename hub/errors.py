@@ -1,0 +1,96 @@
+"""JSON errors for every failure: one shape, built in one place."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import NoReturn
+
+import flask_smorest
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("hub.errors")
+
+FRIENDLY_MESSAGES = {
+    400: "The request could not be understood; check that the body is valid JSON.",
+    401: "Sign in first: send a session cookie from POST /api/v1/auth/login or "
+    "an 'Authorization: Bearer <token>' header.",
+    403: "You are signed in but not allowed to do this.",
+    404: "Nothing was found at this address, or you may not see it.",
+    405: "This address does not accept that method; see /api/docs for what it does accept.",
+    413: "The request is too large.",
+    415: "This type of content is not accepted here.",
+    429: "Too many requests; wait and try again.",
+}
+
+
+def abort(code: int, message: str, errors: dict | None = None, **kwargs) -> NoReturn:
+    """Stop the request with a JSON error a person can act on."""
+    if errors is not None:
+        kwargs["errors"] = errors
+    flask_smorest.abort(code, message=message, **kwargs)
+
+
+def error_body(code: int, status: str, message: str, **extra) -> dict:
+    return {"code": code, "status": status, "message": message, **extra}
+
+
+def handle_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    message = data.get("message")
+    errors = data.get("errors") or data.get("messages")
+    code = error.code or 500
+    if code == 422 and not message:
+        message = "Some fields are invalid; see 'errors' for what to correct."
+    if code == 429 and not message:
+        message = f"Too many requests (limit: {error.description}); wait and try again."
+    if code == 400 and errors and not message:
+        message = _first_error(errors) or FRIENDLY_MESSAGES[400]
+    if not message:
+        message = FRIENDLY_MESSAGES.get(code) or error.description or error.name
+    body = error_body(code, error.name, message)
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_unexpected_exception(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    reference = uuid.uuid4().hex[:12]
+    log.exception("unhandled error", extra={"reference": reference})
+    body = error_body(
+        500,
+        InternalServerError.name if hasattr(InternalServerError, "name") else "Internal Server Error",
+        f"Something went wrong on our side and nothing was changed. "
+        f"If it happens again, report reference {reference}.",
+        reference=reference,
+    )
+    response = jsonify(body)
+    response.status_code = 500
+    return response
+
+
+def _first_error(errors) -> str | None:
+    if isinstance(errors, dict):
+        for value in errors.values():
+            found = _first_error(value)
+            if found:
+                return found
+    if isinstance(errors, list) and errors:
+        return str(errors[0])
+    if isinstance(errors, str):
+        return errors
+    return None
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected_exception)

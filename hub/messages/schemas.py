@@ -1,0 +1,37 @@
+from marshmallow import Schema, fields, validate
+
+from hub.auth.schemas import PersonRefSchema
+from hub.fields import UtcDateTime
+
+MAX_MESSAGE_LENGTH = 10_000
+TEXT = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_MESSAGE_LENGTH))
+
+
+class MessageCreateSchema(Schema):
+    text = TEXT
+
+
+class ConversationCreateSchema(Schema):
+    participant_ids = fields.List(
+        fields.Int(strict=True), required=True, validate=validate.Length(min=1, max=49)
+    )
+    text = TEXT
+
+
+class MessageSchema(Schema):
+    id = fields.Int()
+    conversation_id = fields.Int()
+    author = fields.Nested(PersonRefSchema, attribute="sender")
+    body = fields.Str()
+    body_html = fields.Str()
+    created_at = UtcDateTime()
+
+
+class ConversationSchema(Schema):
+    id = fields.Int()
+    participants = fields.Function(
+        lambda c: [{"id": p.user.id, "name": p.user.name} for p in c.participants]
+    )
+    last_message_at = UtcDateTime()
+    created_at = UtcDateTime()
+    unread = fields.Bool(metadata={"description": "Messages arrived since you last read it."})

@@ -1,0 +1,129 @@
+"""Direct messages: only participants may read or post, and blocks are respected."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from hub import policy
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.messages.models import Conversation, ConversationParticipant, Message
+from hub.notifications.service import notify
+from hub.people.service import blocked_pairs
+from hub.text import render_markdown
+
+
+def start_conversation(user: User, participant_ids: list[int], text: str) -> Conversation:
+    """Post to the conversation of exactly these people, starting it if there is none."""
+    others = set(participant_ids) - {user.id}
+    if not others:
+        abort(422, "Name at least one other person in participant_ids.",
+              errors={"json": {"participant_ids": ["Name at least one other person."]}})
+    found = set(db.session.scalars(
+        select(User.id).where(User.id.in_(others), User.deactivated_at.is_(None))
+    ))
+    if missing := sorted(others - found):
+        abort(422, f"There is no person with id {missing[0]}.",
+              errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}})
+    everyone = others | {user.id}
+    conversation = _conversation_of_exactly(everyone)
+    if conversation is None:
+        _check_may_send(user, everyone)
+        conversation = Conversation(
+            participants=[ConversationParticipant(user_id=uid) for uid in sorted(everyone)]
+        )
+        db.session.add(conversation)
+        db.session.flush()
+    _add_message(user, conversation, text)
+    return conversation
+
+
+def _conversation_of_exactly(user_ids: set[int]) -> Conversation | None:
+    counts = (
+        select(ConversationParticipant.conversation_id)
+        .group_by(ConversationParticipant.conversation_id)
+        .having(func.count() == len(user_ids))
+    )
+    matching = (
+        select(ConversationParticipant.conversation_id)
+        .where(
+            ConversationParticipant.user_id.in_(user_ids),
+            ConversationParticipant.conversation_id.in_(counts),
+        )
+        .group_by(ConversationParticipant.conversation_id)
+        .having(func.count() == len(user_ids))
+        .limit(1)
+    )
+    conversation_id = db.session.scalar(matching)
+    return db.session.get(Conversation, conversation_id) if conversation_id else None
+
+
+def _check_may_send(user: User, participant_ids: set[int]) -> None:
+    if not policy.can_post(user):
+        abort(403, "Confirm your email address (and wait for approval if you were told to) "
+                   "before you send messages.")
+    pairs = blocked_pairs(participant_ids)
+    for other in participant_ids - {user.id}:
+        if not policy.can_contact(user.id, other, pairs):
+            abort(403, "Someone in this conversation is not accepting messages from you.")
+
+
+def get_conversation(user: User, conversation_id: int) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or not policy.can_read_conversation(
+        user, {p.user_id for p in conversation.participants}
+    ):
+        abort(404, "There is no conversation with this id, or you are not in it.")
+    return conversation
+
+
+def post_message(user: User, conversation_id: int, text: str) -> Message:
+    conversation = get_conversation(user, conversation_id)
+    _check_may_send(user, {p.user_id for p in conversation.participants})
+    return _add_message(user, conversation, text)
+
+
+def _add_message(user: User, conversation: Conversation, text: str) -> Message:
+    now = utcnow()
+    message = Message(conversation_id=conversation.id, sender_id=user.id, body=text,
+                      body_html=render_markdown(text), created_at=now)
+    db.session.add(message)
+    conversation.last_message_at = now
+    for participant in conversation.participants:
+        if participant.user_id == user.id:
+            participant.last_read_at = now
+        else:
+            notify(participant.user_id, "message",
+                   {"conversation_id": conversation.id, "user": {"id": user.id, "name": user.name}})
+    db.session.commit()
+    return message
+
+
+def conversations_of(user: User):
+    return (
+        select(Conversation)
+        .join(ConversationParticipant)
+        .where(ConversationParticipant.user_id == user.id)
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    )
+
+
+def with_unread(user: User, conversations: list[Conversation]) -> list[Conversation]:
+    """Mark each conversation with whether it has messages since you last read it."""
+    for conversation in conversations:
+        mine = next(p for p in conversation.participants if p.user_id == user.id)
+        conversation.unread = mine.last_read_at is None or (
+            conversation.last_message_at > mine.last_read_at
+        )
+    return conversations
+
+
+def messages_of(user: User, conversation_id: int):
+    """The messages, oldest first; reading them marks the conversation read."""
+    conversation = get_conversation(user, conversation_id)
+    mine = next(p for p in conversation.participants if p.user_id == user.id)
+    mine.last_read_at = utcnow()
+    db.session.commit()
+    return select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)

@@ -1,0 +1,44 @@
+"""Notifications API: your list, your unread count, marking read."""
+
+from flask_login import current_user
+from hub.blueprint import Blueprint
+
+from hub.db import paginate
+from hub.errors import abort
+from hub.notifications import service
+from hub.notifications.schemas import (
+    MarkReadSchema,
+    NotificationQuerySchema,
+    NotificationSchema,
+    UnreadCountSchema,
+)
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Notifications")
+
+
+@blp.route("/notifications", methods=["GET"])
+@blp.arguments(NotificationQuerySchema, location="query")
+@blp.response(200, NotificationSchema(many=True))
+@blp.paginate()
+def list_notifications(query, pagination_parameters):
+    """Your notifications, newest first."""
+    statement = service.notifications_for(current_user, query["unread"])
+    return paginate(statement, pagination_parameters)
+
+
+@blp.route("/notifications/unread-count", methods=["GET"])
+@blp.response(200, UnreadCountSchema)
+def unread_count():
+    """How many of your notifications are unread."""
+    return {"unread": service.unread_count(current_user)}
+
+
+@blp.route("/notifications/read", methods=["POST"])
+@blp.arguments(MarkReadSchema)
+@blp.response(200, UnreadCountSchema)
+def mark_read(data):
+    """Mark some (`ids`) or all (`all: true`) of your notifications read."""
+    if data["ids"] is None and not data["all"]:
+        abort(422, "Say which notifications to mark read: 'ids', or 'all': true.",
+              errors={"json": {"ids": ["Give a list of ids, or set 'all' to true."]}})
+    return {"unread": service.mark_read(current_user, data["ids"], data["all"])}

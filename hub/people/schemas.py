@@ -1,0 +1,46 @@
+from marshmallow import Schema, fields, validate
+
+from hub.auth.schemas import PublicUserSchema
+from hub.fields import UtcDateTime
+
+TAG = fields.Str(validate=validate.Regexp(r"^[\w][\w \-&'/]{0,59}$",
+                                          error="Tags are 1-60 letters, digits, spaces or -&'/."))
+
+
+class ProfileUpdateSchema(Schema):
+    name = fields.Str(validate=validate.Length(min=1, max=120))
+    job_title = fields.Str(allow_none=True, validate=validate.Length(max=160))
+    organisation = fields.Str(allow_none=True, validate=validate.Length(max=160))
+    region = fields.Str(allow_none=True, validate=validate.Length(max=80))
+    bio = fields.Str(allow_none=True, validate=validate.Length(max=5000))
+    expertise = fields.List(TAG, validate=validate.Length(max=30))
+
+
+class PeopleQuerySchema(Schema):
+    q = fields.Str(validate=validate.Length(max=200))
+    expertise = fields.Str(validate=validate.Length(max=60))
+    organisation = fields.Str(validate=validate.Length(max=160))
+    role = fields.Str(validate=validate.OneOf(("councillor", "officer", "other")))
+    region = fields.Str(validate=validate.Length(max=80))
+
+
+class ConnectionStatusSchema(Schema):
+    status = fields.Str()
+
+
+class ConnectionQuerySchema(Schema):
+    status = fields.Str(
+        load_default="connected",
+        validate=validate.OneOf(("connected", "pending_in", "pending_out")),
+    )
+
+
+class ConnectionSchema(Schema):
+    user = fields.Nested(PublicUserSchema)
+    status = fields.Str()
+    since = UtcDateTime()
+
+
+class BlockSchema(Schema):
+    user = fields.Nested(PublicUserSchema)
+    since = UtcDateTime()

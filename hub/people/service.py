@@ -1,0 +1,220 @@
+"""Profiles, the people directory, professional connections and blocks."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete, or_, select
+
+from hub import policy
+from hub.auth.models import User, UserExpertise
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.notifications.service import notify
+from hub.people.models import Block, Connection
+from hub.text import render_markdown
+
+
+def update_profile(user: User, changes: dict) -> User:
+    for field in ("name", "job_title", "organisation", "region"):
+        if field in changes:
+            value = changes[field]
+            setattr(user, field, value.strip() if isinstance(value, str) else value)
+    if "bio" in changes:
+        user.bio = changes["bio"]
+        user.bio_html = render_markdown(changes["bio"])
+    if "expertise" in changes:
+        tags = sorted({tag.strip().lower() for tag in changes["expertise"] if tag.strip()})
+        user.expertise = [UserExpertise(tag=tag) for tag in tags]
+    db.session.commit()
+    return user
+
+
+def get_person(person_id: int) -> User:
+    person = db.session.get(User, person_id)
+    if person is None or not person.is_active:
+        abort(404, "There is no person with this id.")
+    return person
+
+
+def directory(filters: dict):
+    """The people finder: every filter narrows; `q` matches name, organisation, title, expertise."""
+    statement = select(User).where(User.deactivated_at.is_(None))
+    if filters.get("q"):
+        pattern = f"%{_escape_like(filters['q'].strip())}%"
+        statement = statement.where(
+            or_(
+                User.name.ilike(pattern, escape="\\"),
+                User.organisation.ilike(pattern, escape="\\"),
+                User.job_title.ilike(pattern, escape="\\"),
+                User.id.in_(
+                    select(UserExpertise.user_id).where(UserExpertise.tag.ilike(pattern, escape="\\"))
+                ),
+            )
+        )
+    if filters.get("expertise"):
+        tag = filters["expertise"].strip().lower()
+        statement = statement.where(
+            User.id.in_(select(UserExpertise.user_id).where(UserExpertise.tag == tag))
+        )
+    if filters.get("organisation"):
+        statement = statement.where(User.organisation.ilike(_escape_like(filters["organisation"]),
+                                                            escape="\\"))
+    if filters.get("role"):
+        statement = statement.where(User.role == filters["role"])
+    if filters.get("region"):
+        statement = statement.where(User.region.ilike(_escape_like(filters["region"]), escape="\\"))
+    return statement.order_by(User.name, User.id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _connection(a: int, b: int) -> Connection | None:
+    return db.session.get(Connection, _pair(a, b))
+
+
+def _blocked(blocker_id: int, blocked_id: int) -> bool:
+    return db.session.get(Block, (blocker_id, blocked_id)) is not None
+
+
+def blocked_pairs(user_ids: set[int]) -> set[tuple[int, int]]:
+    """Every (blocker, blocked) pair among these people."""
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            Block.blocker_id.in_(user_ids), Block.blocked_id.in_(user_ids)
+        )
+    )
+    return {(row.blocker_id, row.blocked_id) for row in rows}
+
+
+def _require_can_post(user: User) -> None:
+    if not policy.can_post(user):
+        abort(403, "Confirm your email address (and wait for approval if you were told to) "
+                   "before you contact people.")
+
+
+def connect(user: User, person_id: int) -> str:
+    """Ask to connect; accepts at once when they had already asked you."""
+    person = get_person(person_id)
+    if person.id == user.id:
+        abort(422, "You cannot connect to yourself.")
+    _require_can_post(user)
+    if not policy.can_contact(user.id, person.id, blocked_pairs({user.id, person.id})):
+        abort(403, "This person is not accepting connection requests from you.")
+    if _blocked(user.id, person.id):
+        abort(409, "You have blocked this person; unblock them first.")
+    connection = _connection(user.id, person.id)
+    if connection is None:
+        low, high = _pair(user.id, person.id)
+        db.session.add(Connection(user_low_id=low, user_high_id=high,
+                                  requested_by_id=user.id, status="pending"))
+        notify(person.id, "connection_request", {"user": _ref(user)})
+        db.session.commit()
+        return "pending"
+    if connection.status_for(user.id) == "pending_in":
+        return accept(user, person.id)
+    return connection.status_for(user.id).removesuffix("_out")
+
+
+def accept(user: User, person_id: int) -> str:
+    connection = _connection(user.id, person_id)
+    if connection is None or connection.status_for(user.id) == "pending_out":
+        abort(404, "This person has not asked to connect with you.")
+    if connection.status == "pending":
+        connection.status = "connected"
+        connection.connected_at = utcnow()
+        notify(person_id, "connection_accepted", {"user": _ref(user)})
+        db.session.commit()
+    return "connected"
+
+
+def remove_connection(user: User, person_id: int) -> None:
+    """Decline, cancel or remove: the pair is no longer connected or pending."""
+    connection = _connection(user.id, person_id)
+    if connection is None:
+        abort(404, "You have no connection or request with this person.")
+    db.session.delete(connection)
+    db.session.commit()
+
+
+def connections(user: User, status: str):
+    mine = or_(Connection.user_low_id == user.id, Connection.user_high_id == user.id)
+    if status == "connected":
+        condition = Connection.status == "connected"
+    elif status == "pending_in":
+        condition = and_(Connection.status == "pending", Connection.requested_by_id != user.id)
+    else:
+        condition = and_(Connection.status == "pending", Connection.requested_by_id == user.id)
+    return (
+        select(Connection)
+        .where(mine, condition)
+        .order_by(Connection.connected_at.desc(), Connection.created_at.desc())
+    )
+
+
+def connection_views(user: User, rows: list[Connection]) -> list[dict]:
+    """Dump-ready rows with the other person loaded in one query."""
+    people = _people_by_id({row.other(user.id) for row in rows})
+    return [
+        {
+            "user": people[row.other(user.id)],
+            "status": row.status_for(user.id),
+            "since": row.connected_at or row.created_at,
+        }
+        for row in rows
+    ]
+
+
+def connected_ids(user_id: int) -> set[int]:
+    rows = db.session.execute(
+        select(Connection.user_low_id, Connection.user_high_id).where(
+            Connection.status == "connected",
+            or_(Connection.user_low_id == user_id, Connection.user_high_id == user_id),
+        )
+    )
+    return {low if high == user_id else high for low, high in rows}
+
+
+def block(user: User, person_id: int) -> None:
+    person = get_person(person_id)
+    if person.id == user.id:
+        abort(422, "You cannot block yourself.")
+    if not _blocked(user.id, person.id):
+        db.session.add(Block(blocker_id=user.id, blocked_id=person.id))
+    connection = _connection(user.id, person.id)
+    if connection is not None:
+        db.session.delete(connection)
+    db.session.commit()
+
+
+def unblock(user: User, person_id: int) -> None:
+    result = db.session.execute(
+        delete(Block).where(Block.blocker_id == user.id, Block.blocked_id == person_id)
+    )
+    if result.rowcount == 0:
+        abort(404, "You have not blocked this person.")
+    db.session.commit()
+
+
+def blocks(user: User):
+    return select(Block).where(Block.blocker_id == user.id).order_by(Block.created_at.desc())
+
+
+def block_views(rows: list[Block]) -> list[dict]:
+    people = _people_by_id({row.blocked_id for row in rows})
+    return [{"user": people[row.blocked_id], "since": row.created_at} for row in rows]
+
+
+def _people_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def _ref(user: User) -> dict:
+    return {"id": user.id, "name": user.name}
