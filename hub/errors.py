@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import flask_smorest
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("hub.errors")
 
@@ -68,7 +68,7 @@ def handle_unexpected_exception(error: Exception):
     log.exception("unhandled error", extra={"reference": reference})
     body = error_body(
         500,
-        InternalServerError.name if hasattr(InternalServerError, "name") else "Internal Server Error",
+        "Internal Server Error",
         f"Something went wrong on our side and nothing was changed. "
         f"If it happens again, report reference {reference}.",
         reference=reference,
