@@ -9,6 +9,7 @@ HUB_TEST_REQUIRE_SERVICES=1 (as .ci/run sets) they fail instead, so CI never ski
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ from tests.factories import Factory
 POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# Each test run works in a database of its own, so that runs side by side cannot collide.
+RUN_DATABASE = f"hub_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("HUB_TEST_REQUIRE_SERVICES") == "1"
 
@@ -43,13 +46,33 @@ def postgres_answers(url: str = POSTGRES_URL) -> bool:
 
 
 def require_postgres() -> str:
+    """The URL of an empty database for this run (made on first use), or skip/fail."""
     if not postgres_answers():
         _service_missing(
             f"PostgreSQL at {POSTGRES_URL}",
             "start it (pg_ctlcluster <version> main start) or set HUB_TEST_POSTGRES_URL "
             "to run the PostgreSQL half of the database tests.",
         )
-    return POSTGRES_URL
+    global _run_database_url
+    if _run_database_url is None:
+        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{RUN_DATABASE}"'))
+        admin.dispose()
+        _run_database_url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + RUN_DATABASE
+    return _run_database_url
+
+
+_run_database_url: str | None = None
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if _run_database_url is None:
+        return
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def require_redis() -> str:
