@@ -20,8 +20,9 @@ def hub_cli() -> None:
 @hub_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="Site admin", show_default=True)
-@click.option("--password", envvar="HUB_ADMIN_PASSWORD",
-              help="The password (else one is made and printed).")
+@click.option(
+    "--password", envvar="HUB_ADMIN_PASSWORD", help="The password (else one is made and printed)."
+)
 def create_admin(email: str, name: str, password: str | None) -> None:
     """Make EMAIL a site admin, creating the account if there is none."""
     from hub.auth.models import User
@@ -36,8 +37,14 @@ def create_admin(email: str, name: str, password: str | None) -> None:
         if problem := password_problem(password, email, name):
             raise click.ClickException(problem)
         now = utcnow()
-        user = User(email=email, name=name, role="officer", password_hash=hash_password(password),
-                    email_verified_at=now, approved_at=now)
+        user = User(
+            email=email,
+            name=name,
+            role="officer",
+            password_hash=hash_password(password),
+            email_verified_at=now,
+            approved_at=now,
+        )
         db.session.add(user)
         click.echo(f"Created {email} with password: {password}")
     user.is_admin = True
@@ -79,6 +86,23 @@ def worker(once: bool) -> None:
         time.sleep(0.2)
 
 
+@hub_cli.command("digest")
+def digest() -> None:
+    """Mail each person who chose a daily digest their unread notifications since the last."""
+    from hub import outbox
+    from hub.notifications import service
+
+    people = service.daily_digest_recipients()
+    sent = 0
+    with click.progressbar(people, label="Daily digests") as bar:
+        for user_id in bar:
+            sent += service.send_digest(user_id)
+    if current_app.config["HUB_OUTBOX_DRAIN"] != "worker":
+        # No worker runs beside embedded serving to send them; send them now.
+        outbox.drain_all()
+    click.echo(f"Digests queued for {sent} of {len(people)} people with daily email.")
+
+
 @hub_cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, else 5000.")
@@ -93,8 +117,14 @@ def serve(host: str, port: int | None) -> None:
     # Flask refuses app.run() inside a `flask` command; this command exists to serve.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"Knowledge Hub on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    socketio.run(current_app, host=host, port=port, allow_unsafe_werkzeug=True,
-                 use_reloader=False, log_output=False)
+    socketio.run(
+        current_app,
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=False,
+    )
 
 
 def register(app: Flask) -> None:

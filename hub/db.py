@@ -31,9 +31,7 @@ def paginate(statement, pagination_parameters, scalars: bool = True) -> list:
     """Run one page of a select and record the total on the smorest pagination object."""
     page = pagination_parameters.page
     size = pagination_parameters.page_size
-    total = db.session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    )
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     pagination_parameters.item_count = total
     page_statement = statement.limit(size).offset((page - 1) * size)
     result = db.session.execute(page_statement)

@@ -22,4 +22,3 @@ class UtcDateTime(fields.DateTime):
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed
-

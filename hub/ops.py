@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from hub.blueprint import Blueprint
 from sqlalchemy import text
 
+from hub.blueprint import Blueprint
 from hub.extensions import db
 
 blp = Blueprint("ops", __name__, description="Health checks")

@@ -27,8 +27,10 @@ def test_register_then_sign_in_and_see_own_profile(client):
     assert created.json["job_title"] == "Head of Public Health"
     assert "password" not in created.json
 
-    login = client.post(LOGIN, json={"email": "Amira.Khan@camden.gov.uk",
-                                     "password": "a long and unusual passphrase"})
+    login = client.post(
+        LOGIN,
+        json={"email": "Amira.Khan@camden.gov.uk", "password": "a long and unusual passphrase"},
+    )
     assert login.status_code == 200
     assert login.json["user"]["name"] == "Amira Khan"
     assert login.json["csrf_token"]
@@ -149,8 +151,10 @@ class TestLoginThrottling:
     def test_successful_logins_are_not_counted(self, client, factory):
         person = factory.user()
         for _ in range(5):
-            assert client.post(LOGIN, json={"email": person.email,
-                                             "password": PASSWORD}).status_code == 200
+            assert (
+                client.post(LOGIN, json={"email": person.email, "password": PASSWORD}).status_code
+                == 200
+            )
 
 
 class TestRegistrationLimit:
@@ -177,8 +181,10 @@ class TestEmailVerification:
 
     def test_public_sector_account_can_sign_in_but_not_post_until_verified(self, app, client):
         assert register(client).status_code == 201
-        login = client.post(LOGIN, json={"email": "amira.khan@camden.gov.uk",
-                                         "password": "a long and unusual passphrase"})
+        login = client.post(
+            LOGIN,
+            json={"email": "amira.khan@camden.gov.uk", "password": "a long and unusual passphrase"},
+        )
         assert login.status_code == 200
         me = login.json["user"]
         assert me["email_verified"] is False and me["approved"] is True
@@ -201,7 +207,9 @@ class TestEmailVerification:
         assert [a["email"] for a in waiting.json] == ["jo@consultancy.example.com"]
         ordinary = factory.person()
         assert ordinary.get("/api/v1/admin/accounts/awaiting-approval").status_code == 403
-        assert ordinary.post(f"/api/v1/admin/accounts/{created.json['id']}/approve").status_code == 403
+        assert (
+            ordinary.post(f"/api/v1/admin/accounts/{created.json['id']}/approve").status_code == 403
+        )
         approved = admin.post(f"/api/v1/admin/accounts/{created.json['id']}/approve")
         assert approved.status_code == 200 and approved.json["approved"] is True
 

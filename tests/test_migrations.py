@@ -30,8 +30,13 @@ def empty_database_url(database, tmp_path):
 
 
 def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp_path):
-    app = create_app({"HUB_ENV": "testing", "HUB_DATA_DIR": str(tmp_path),
-                      "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(
+        {
+            "HUB_ENV": "testing",
+            "HUB_DATA_DIR": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:

@@ -7,13 +7,23 @@ from hub.extensions import db
 
 def test_database_rows_hold_no_plain_password_or_token(app, client):
     password = "a distinctive passphrase for Somerset"
-    client.post("/api/v1/auth/register", json={
-        "email": "sarah.owen@somerset.gov.uk", "password": password,
-        "name": "Sarah Owen", "role": "officer"})
-    login = client.post("/api/v1/auth/login",
-                        json={"email": "sarah.owen@somerset.gov.uk", "password": password})
-    token = client.post("/api/v1/auth/tokens", json={"name": "script"},
-                        headers={"X-CSRF-Token": login.json["csrf_token"]}).json["token"]
+    client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": "sarah.owen@somerset.gov.uk",
+            "password": password,
+            "name": "Sarah Owen",
+            "role": "officer",
+        },
+    )
+    login = client.post(
+        "/api/v1/auth/login", json={"email": "sarah.owen@somerset.gov.uk", "password": password}
+    )
+    token = client.post(
+        "/api/v1/auth/tokens",
+        json={"name": "script"},
+        headers={"X-CSRF-Token": login.json["csrf_token"]},
+    ).json["token"]
     secret_part = token.removeprefix("khub_")
 
     with app.app_context():

@@ -21,8 +21,14 @@ def routes(app):
 
 def test_the_public_endpoints_are_only_sign_up_sign_in_health_and_docs():
     assert PUBLIC_ENDPOINTS == {
-        "auth.register", "auth.login", "auth.verify_email", "ops.healthz", "ops.readyz",
-        "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "static",
+        "auth.register",
+        "auth.login",
+        "auth.verify_email",
+        "ops.healthz",
+        "ops.readyz",
+        "api-docs.openapi_json",
+        "api-docs.openapi_swagger_ui",
+        "static",
     }
 
 
@@ -40,8 +46,12 @@ def test_every_other_route_answers_401_json_without_credentials(app, client):
 def test_every_unsafe_route_refuses_a_cookie_session_without_the_csrf_header(app, factory):
     person = factory.user()
     browser = app.test_client()
-    assert browser.post("/api/v1/auth/login",
-                        json={"email": person.email, "password": PASSWORD}).status_code == 200
+    assert (
+        browser.post(
+            "/api/v1/auth/login", json={"email": person.email, "password": PASSWORD}
+        ).status_code
+        == 200
+    )
     checked = 0
     for method, path in routes(app):
         if method not in UNSAFE:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from hub.blueprint import Blueprint
 
 from hub.auth import service
 from hub.auth.schemas import (
@@ -18,6 +17,7 @@ from hub.auth.schemas import (
     TokenSchema,
     VerifyEmailSchema,
 )
+from hub.blueprint import Blueprint
 from hub.db import paginate
 from hub.extensions import limiter
 

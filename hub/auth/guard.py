@@ -49,8 +49,11 @@ def load_user_from_token(req) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    abort(401, "Sign in first: send a session cookie from POST /api/v1/auth/login or an "
-               "'Authorization: Bearer <token>' header.")
+    abort(
+        401,
+        "Sign in first: send a session cookie from POST /api/v1/auth/login or an "
+        "'Authorization: Bearer <token>' header.",
+    )
 
 
 def require_authentication_and_csrf() -> None:
@@ -61,8 +64,11 @@ def require_authentication_and_csrf() -> None:
     if request.method in SAFE_METHODS or g.get("authenticated_by") == "token":
         return
     if not service.csrf_token_matches(request.headers.get("X-CSRF-Token")):
-        abort(403, "This request needs the X-CSRF-Token header with the token from sign-in "
-                   "(or GET /api/v1/auth/csrf).")
+        abort(
+            403,
+            "This request needs the X-CSRF-Token header with the token from sign-in "
+            "(or GET /api/v1/auth/csrf).",
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -50,7 +50,9 @@ class User(UserMixin, db.Model):
 class UserExpertise(db.Model):
     __tablename__ = "user_expertise"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
 
 

@@ -33,8 +33,6 @@ class VerifyEmailSchema(Schema):
     token = fields.Str(required=True, validate=validate.Length(max=500))
 
 
-
-
 class PublicUserSchema(Schema):
     """A person as anyone signed in may see them: never the email address."""
 

@@ -125,8 +125,11 @@ def approve_account(admin: User, user_id: int) -> User:
         abort(404, "There is no account with this id.")
     if user.approved_at is None:
         user.approved_at = utcnow()
-        queue_mail(user.email, "Your Knowledge Hub account is approved",
-                   f"Hello {user.name},\n\nA site admin approved your account.")
+        queue_mail(
+            user.email,
+            "Your Knowledge Hub account is approved",
+            f"Hello {user.name},\n\nA site admin approved your account.",
+        )
         db.session.commit()
     return user
 

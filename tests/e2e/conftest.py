@@ -26,9 +26,13 @@ class Server:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "w")  # noqa: SIM115 - open while the server runs
         self.process = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -43,7 +47,9 @@ class Server:
             except requests.RequestException:
                 pass
             time.sleep(0.3)
-        raise AssertionError(f"server not healthy in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+        raise AssertionError(
+            f"server not healthy in {timeout}s:\n{self.log_path.read_text()[-3000:]}"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.e2e
 
 def sign_in(url: str) -> requests.Session:
     session = requests.Session()
-    login = session.post(f"{url}/api/v1/auth/login",
-                         json={"email": DEMO_PEOPLE[0][0], "password": DEMO_PASSWORD})
+    login = session.post(
+        f"{url}/api/v1/auth/login", json={"email": DEMO_PEOPLE[0][0], "password": DEMO_PASSWORD}
+    )
     assert login.status_code == 200, login.text
     session.headers["X-CSRF-Token"] = login.json()["csrf_token"]
     return session
