@@ -21,6 +21,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.json.sort_keys = False
     Path(app.config["HUB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    from hub.db import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -48,25 +51,47 @@ def _init_extensions(app: Flask) -> None:
         "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     guard.init_app(app)
+    # The live namespace's handlers must exist before the first init_app binds them.
+    import hub.live.events  # noqa: F401
+
     socketio.init_app(
         app,
-        cors_allowed_origins=app.config["HUB_ALLOWED_ORIGINS"],
+        async_mode=_socketio_async_mode(),
+        # HUB_ALLOWED_ORIGINS, with tokens from anywhere: see policy.may_open_live_transport.
+        cors_allowed_origins=hub.live.events.transport_origin_check(app),
         message_queue=app.config["HUB_REDIS_URL"],
         logger=False,
         engineio_logger=False,
     )
 
 
+def _socketio_async_mode() -> str:
+    """gevent under gunicorn's gevent worker (which patched the standard library), else
+    threading: an installed but unpatched gevent must not be picked by autodetection."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
 def _register_blueprints(app: Flask) -> None:
+    # Import for their models and outbox handlers.
+    import hub.mail  # noqa: F401
+    import hub.search.tracking  # noqa: F401  (keeps the index in step with every commit)
     from hub import ops
     from hub.auth import api as auth_api
     from hub.extensions import api
+    from hub.feed import api as feed_api
+    from hub.groups import api as groups_api
+    from hub.groups.forum import api as forum_api
+    from hub.groups.suggestions import api as suggestions_api
+    from hub.library import api as library_api
+    from hub.live import api as live_api
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
     from hub.people import api as people_api
-
-    # Import for their models and outbox handlers.
-    import hub.mail  # noqa: F401
+    from hub.search import api as search_api
 
     app.register_blueprint(ops.blp)
     for blueprint in (
@@ -75,5 +100,12 @@ def _register_blueprints(app: Flask) -> None:
         people_api.blp,
         messages_api.blp,
         notifications_api.blp,
+        groups_api.blp,
+        forum_api.blp,
+        suggestions_api.blp,
+        library_api.blp,
+        feed_api.blp,
+        search_api.blp,
+        live_api.blp,
     ):
         api.register_blueprint(blueprint)

@@ -53,18 +53,47 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 
 
 @hub_cli.command("seed")
-@click.option("--scale", type=click.Choice(["demo"]), default="demo", show_default=True)
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "small", "full"]),
+    default="demo",
+    show_default=True,
+    help="demo: a few people (hub/demo.py); small: 2,000 people; full: Knowledge Hub "
+    "size, 120,000 people in 1,400 groups (needs an empty database).",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
-def seed(scale: str, if_empty: bool) -> None:
-    """Fill the database with demo data."""
+@click.option(
+    "--seed",
+    "random_seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="The random seed of the small and full generators: same seed, same data.",
+)
+def seed(scale: str, if_empty: bool, random_seed: int) -> None:
+    """Fill the database with demo data, or generated data at scale."""
     from hub.auth.models import User
-    from hub.demo import DEMO_PASSWORD, seed_demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database has data already; not seeding.")
         return
-    email = seed_demo()
-    click.echo(f"Demo data seeded. Sign in as {email} with password {DEMO_PASSWORD}")
+    if scale == "demo":
+        from hub.demo import DEMO_PASSWORD, seed_demo
+
+        email = seed_demo()
+        click.echo(f"Demo data seeded. Sign in as {email} with password {DEMO_PASSWORD}")
+        return
+    from hub.seeding import generate
+
+    result = generate(scale, random_seed)
+    click.echo(f"Seeded scale {scale} (seed {random_seed}) in {result.seconds:.1f} s:")
+    for table, count in result.counts.items():
+        click.echo(f"  {table:<28} {count:>10,}")
+    for what in result.skipped:
+        click.echo(f"  not generated yet: {what}")
+    click.echo(f"Every generated person's password is: {result.password}")
+    click.echo(f"A member of {result.bench_groups} groups (for benchmarks): {result.bench_email}")
+    click.echo(f"A site admin: {result.admin_email}")
 
 
 @hub_cli.command("worker")

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: people from a few councils, their networks and messages."""
+"""Demo data for `make run`: people from a few councils, their networks, messages, groups,
+libraries and live sessions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from hub.auth.models import User, UserExpertise
 from hub.auth.passwords import hash_password
 from hub.db import utcnow
 from hub.extensions import db
+from hub.groups.demo import seed_groups_demo
+from hub.library.demo import seed_library_demo
+from hub.live.demo import seed_live_demo
 from hub.messages.service import start_conversation
 from hub.people.models import Connection
 
@@ -165,4 +169,7 @@ def seed_demo() -> str:
         [people[0].id, people[6].id],
         "Planning the **peer challenge** for next spring: are you both free in March?",
     )
+    seed_groups_demo(people)
+    seed_library_demo()
+    seed_live_demo()
     return people[0].email

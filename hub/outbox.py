@@ -132,7 +132,9 @@ def start_drain_thread(app: Flask) -> None:
 
     @event.listens_for(db.session, "after_commit")
     def _wake_drain(session: Session) -> None:
-        if session.info.pop("outbox_pending", False):
+        # Read, not pop, the flag: this listener is process-wide, and an inline-drain app
+        # in the same process still needs to see it.
+        if session.info.get("outbox_pending"):
             drainer.wake.set()
 
     drainer.start()

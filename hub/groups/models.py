@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import utcnow
 from hub.extensions import db
+
+if TYPE_CHECKING:
+    from hub.auth.models import User
 
 VISIBILITIES = ("open", "restricted", "private", "hidden")
 ROLES = ("owner", "moderator", "member")
@@ -23,9 +27,7 @@ class Group(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(12), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     # Kept by the membership service in the same transaction as each join and leave.
@@ -61,6 +63,8 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(12))
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    user: Mapped[User] = relationship(lazy="joined", viewonly=True)
+
 
 class JoinRequest(db.Model):
     __tablename__ = "join_requests"
@@ -72,6 +76,8 @@ class JoinRequest(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", viewonly=True)
 
 
 class Invitation(db.Model):
@@ -85,6 +91,11 @@ class Invitation(db.Model):
     )
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", viewonly=True)
+    invited_by: Mapped[User | None] = relationship(
+        foreign_keys=[invited_by_id], lazy="joined", viewonly=True
+    )
 
 
 class GroupBan(db.Model):

@@ -1,8 +1,8 @@
 """Direct messages API."""
 
 from flask_login import current_user
-from hub.blueprint import Blueprint
 
+from hub.blueprint import Blueprint
 from hub.db import paginate
 from hub.messages import service
 from hub.messages.schemas import (

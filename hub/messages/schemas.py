@@ -4,6 +4,11 @@ from hub.auth.schemas import PersonRefSchema
 from hub.fields import UtcDateTime
 
 MAX_MESSAGE_LENGTH = 10_000
+# Ids are 32-bit integers in the database; a larger number would fail there, not here.
+PERSON_ID = fields.Int(
+    strict=True,
+    validate=validate.Range(min=1, max=2**31 - 1, error="There is no person with this id."),
+)
 TEXT = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_MESSAGE_LENGTH))
 
 
@@ -12,9 +17,7 @@ class MessageCreateSchema(Schema):
 
 
 class ConversationCreateSchema(Schema):
-    participant_ids = fields.List(
-        fields.Int(strict=True), required=True, validate=validate.Length(min=1, max=49)
-    )
+    participant_ids = fields.List(PERSON_ID, required=True, validate=validate.Length(min=1, max=49))
     text = TEXT
 
 

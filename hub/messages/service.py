@@ -19,18 +19,28 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     """Post to the conversation of exactly these people, starting it if there is none."""
     others = set(participant_ids) - {user.id}
     if not others:
-        abort(422, "Name at least one other person in participant_ids.",
-              errors={"json": {"participant_ids": ["Name at least one other person."]}})
-    found = set(db.session.scalars(
-        select(User.id).where(User.id.in_(others), User.deactivated_at.is_(None))
-    ))
+        abort(
+            422,
+            "Name at least one other person in participant_ids.",
+            errors={"json": {"participant_ids": ["Name at least one other person."]}},
+        )
+    found = set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(others), User.deactivated_at.is_(None))
+        )
+    )
     if missing := sorted(others - found):
-        abort(422, f"There is no person with id {missing[0]}.",
-              errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}})
+        abort(
+            422,
+            f"There is no person with id {missing[0]}.",
+            errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}},
+        )
     everyone = others | {user.id}
+    # Checked whether the conversation is new or continues: a block or an unconfirmed
+    # address must stop both.
+    _check_may_send(user, everyone)
     conversation = _conversation_of_exactly(everyone)
     if conversation is None:
-        _check_may_send(user, everyone)
         conversation = Conversation(
             participants=[ConversationParticipant(user_id=uid) for uid in sorted(everyone)]
         )
@@ -62,8 +72,11 @@ def _conversation_of_exactly(user_ids: set[int]) -> Conversation | None:
 
 def _check_may_send(user: User, participant_ids: set[int]) -> None:
     if not policy.can_post(user):
-        abort(403, "Confirm your email address (and wait for approval if you were told to) "
-                   "before you send messages.")
+        abort(
+            403,
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you send messages.",
+        )
     pairs = blocked_pairs(participant_ids)
     for other in participant_ids - {user.id}:
         if not policy.can_contact(user.id, other, pairs):
@@ -87,16 +100,24 @@ def post_message(user: User, conversation_id: int, text: str) -> Message:
 
 def _add_message(user: User, conversation: Conversation, text: str) -> Message:
     now = utcnow()
-    message = Message(conversation_id=conversation.id, sender_id=user.id, body=text,
-                      body_html=render_markdown(text), created_at=now)
+    message = Message(
+        conversation_id=conversation.id,
+        sender_id=user.id,
+        body=text,
+        body_html=render_markdown(text),
+        created_at=now,
+    )
     db.session.add(message)
     conversation.last_message_at = now
     for participant in conversation.participants:
         if participant.user_id == user.id:
             participant.last_read_at = now
         else:
-            notify(participant.user_id, "message",
-                   {"conversation_id": conversation.id, "user": {"id": user.id, "name": user.name}})
+            notify(
+                participant.user_id,
+                "message",
+                {"conversation_id": conversation.id, "user": {"id": user.id, "name": user.name}},
+            )
     db.session.commit()
     return message
 

@@ -1,8 +1,8 @@
 """Notifications API: your list, your unread count, marking read."""
 
 from flask_login import current_user
-from hub.blueprint import Blueprint
 
+from hub.blueprint import Blueprint
 from hub.db import paginate
 from hub.errors import abort
 from hub.notifications import service
@@ -10,6 +10,7 @@ from hub.notifications.schemas import (
     MarkReadSchema,
     NotificationQuerySchema,
     NotificationSchema,
+    NotificationSettingsSchema,
     UnreadCountSchema,
 )
 
@@ -39,6 +40,30 @@ def unread_count():
 def mark_read(data):
     """Mark some (`ids`) or all (`all: true`) of your notifications read."""
     if data["ids"] is None and not data["all"]:
-        abort(422, "Say which notifications to mark read: 'ids', or 'all': true.",
-              errors={"json": {"ids": ["Give a list of ids, or set 'all' to true."]}})
+        abort(
+            422,
+            "Say which notifications to mark read: 'ids', or 'all': true.",
+            errors={"json": {"ids": ["Give a list of ids, or set 'all' to true."]}},
+        )
     return {"unread": service.mark_read(current_user, data["ids"], data["all"])}
+
+
+@blp.route("/me/notification-settings", methods=["GET"])
+@blp.response(200, NotificationSettingsSchema)
+def get_notification_settings():
+    """How you hear by email: `off`, `immediate` (the default) or a `daily` digest."""
+    return {"notification_email": service.email_preference(current_user)}
+
+
+@blp.route("/me/notification-settings", methods=["PATCH"])
+@blp.arguments(NotificationSettingsSchema)
+@blp.response(200, NotificationSettingsSchema)
+def update_notification_settings(data):
+    """Choose how you hear by email.
+
+    `immediate` mails each notification as it happens; `daily` mails one digest a day of
+    what is still unread (sent by `flask hub digest`); `off` sends no notification mail.
+    """
+    return {
+        "notification_email": service.set_email_preference(current_user, data["notification_email"])
+    }

@@ -23,3 +23,20 @@ class Notification(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+EMAIL_CHOICES = ("off", "immediate", "daily")
+
+
+class NotificationPreference(db.Model):
+    """How a person wants to hear by email; no row means the default, `immediate`."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    notification_email: Mapped[str] = mapped_column(String(12), default="immediate", index=True)
+    # The digest covers unread notifications created after this moment.
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

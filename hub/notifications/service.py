@@ -1,22 +1,196 @@
-"""Notifications: written in the transaction of what caused them, read by their owner."""
+"""Notifications: written in the transaction of what caused them, read by their owner.
+
+`notify` and `notify_many` are the one place notifications are created. In the same
+transaction they check that the recipient may still hear about the group concerned, and
+queue an email for people who want one at once; `send_digest` mails the others daily.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from collections.abc import Iterable
+from datetime import datetime
 
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+
+from hub import policy
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.extensions import db
-from hub.notifications.models import Notification
+from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
+from hub.mail import queue_mail
+from hub.notifications.models import Notification, NotificationPreference
+from hub.policy import GroupAccess
+
+DIGEST_MAX_LINES = 50
 
 
 def notify(user_id: int, kind: str, data: dict, group_id: int | None = None) -> None:
-    """Add a notification to the current transaction."""
-    db.session.add(Notification(user_id=user_id, kind=kind, data=data, group_id=group_id))
+    """Add a notification to the current transaction (see `notify_many`)."""
+    notify_many([user_id], kind, data, group_id=group_id)
+
+
+def notify_many(
+    user_ids: Iterable[int], kind: str, data: dict, group_id: int | None = None
+) -> list[int]:
+    """Notify these people in the current transaction; returns those actually notified.
+
+    With a group, people who may not hear about it (banned, or no longer able to read its
+    content) are skipped. People whose email preference is `immediate` get a mail queued
+    through the outbox, so that it is sent only if the transaction commits.
+    """
+    ids = sorted(set(user_ids))
+    if ids and group_id is not None:
+        ids = _may_hear_from_group(ids, group_id, kind)
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(User.id, User.email, NotificationPreference.notification_email)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.id.in_(ids), User.deactivated_at.is_(None))
+        .order_by(User.id)
+    ).all()
+    for row in rows:
+        db.session.add(Notification(user_id=row.id, kind=kind, data=data, group_id=group_id))
+        if (row.notification_email or "immediate") == "immediate":
+            subject = describe(kind, data)
+            queue_mail(row.email, subject, _mail_body([(subject, kind, data)]))
+    return [row.id for row in rows]
+
+
+def _may_hear_from_group(user_ids: list[int], group_id: int, kind: str) -> list[int]:
+    """The batch form of the groups service's `group_access`, judged by policy."""
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return []
+
+    def ids_in(model) -> set[int]:
+        return set(
+            db.session.scalars(
+                select(model.user_id).where(model.group_id == group_id, model.user_id.in_(user_ids))
+            )
+        )
+
+    roles = dict(
+        db.session.execute(
+            select(Membership.user_id, Membership.role).where(
+                Membership.group_id == group_id, Membership.user_id.in_(user_ids)
+            )
+        ).all()
+    )
+    banned, invited, requested = ids_in(GroupBan), ids_in(Invitation), ids_in(JoinRequest)
+    admins = set(db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.is_admin)))
+    return [
+        user_id
+        for user_id in user_ids
+        if policy.can_receive_group_notification(
+            group,
+            GroupAccess(
+                role=roles.get(user_id),
+                invited=user_id in invited,
+                requested=user_id in requested,
+                banned=user_id in banned,
+                site_admin=user_id in admins,
+            ),
+            kind,
+        )
+    ]
+
+
+def describe(kind: str, data: dict) -> str:
+    """One line saying what happened, for mail subjects and digests."""
+    who = (data.get("user") or {}).get("name") or "Someone"
+    thread = (data.get("thread") or {}).get("title")
+    suggestion = (data.get("suggestion") or {}).get("title")
+    group = (data.get("group") or {}).get("name")
+    if kind == "mention" and thread:
+        line = f"{who} mentioned you in “{thread}”"
+    elif kind == "reply" and thread:
+        line = f"{who} replied in “{thread}”"
+    elif kind == "suggestion_status" and suggestion:
+        status = str(data.get("status", "")).replace("_", " ")
+        line = f"Your suggestion “{suggestion}” is now {status}"
+    elif kind == "live_session_started":
+        title = (data.get("session") or {}).get("title") or "A live session"
+        line = f"Live now: “{title}”"
+    elif kind == "message":
+        line = f"{who} sent you a message"
+    elif kind == "connection_request":
+        line = f"{who} would like to connect with you"
+    elif kind == "connection_accepted":
+        line = f"{who} accepted your request to connect"
+    elif kind == "invitation" and group:
+        return _one_line(f"{who} invited you to join {group}")
+    elif kind == "join_request" and group:
+        return _one_line(f"{who} asked to join {group}")
+    elif kind == "join_approved" and group:
+        return _one_line(f"You are now a member of {group}")
+    else:
+        line = f"New {kind.replace('_', ' ')} notification"
+    if group:
+        line += f" ({group})"
+    return _one_line(line)
+
+
+def _one_line(text: str) -> str:
+    # Whatever people put in names and titles: a mail subject may not hold newlines.
+    return " ".join(text.split())[:200]
+
+
+def _mail_body(lines: list[tuple[str, str, dict]], more: int = 0) -> str:
+    base = current_app.config["HUB_BASE_URL"].rstrip("/")
+    parts = []
+    for text, _kind, data in lines:
+        parts.append(f"- {text}")
+        if link := _link(base, data):
+            parts.append(f"  {link}")
+    if more:
+        parts.append(f"... and {more} more.")
+    parts += [
+        "",
+        f"All your notifications: {base}/api/v1/notifications",
+        "To change how often we email you, change your notification settings "
+        f"({base}/api/v1/me/notification-settings).",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _link(base: str, data: dict) -> str | None:
+    if thread := data.get("thread"):
+        return f"{base}/api/v1/threads/{thread['id']}"
+    if suggestion := data.get("suggestion"):
+        return f"{base}/api/v1/suggestions/{suggestion['id']}"
+    if conversation_id := data.get("conversation_id"):
+        return f"{base}/api/v1/conversations/{conversation_id}/messages"
+    return None
+
+
+def _still_visible(user: User):
+    """Notifications about a group's content vanish once you may no longer read the group."""
+    from hub.groups.service import readable_group_ids
+
+    mentioned = set(
+        db.session.scalars(
+            select(Notification.group_id)
+            .where(Notification.user_id == user.id, Notification.group_id.is_not(None))
+            .distinct()
+        )
+    )
+    unreadable = mentioned - readable_group_ids(user) if mentioned else set()
+    if not unreadable:
+        return Notification.user_id == user.id
+    return and_(
+        Notification.user_id == user.id,
+        or_(
+            Notification.group_id.is_(None),
+            Notification.group_id.not_in(unreadable),
+            Notification.kind.in_(policy.MEMBERSHIP_NOTIFICATION_KINDS),
+        ),
+    )
 
 
 def notifications_for(user: User, unread_only: bool):
-    statement = select(Notification).where(Notification.user_id == user.id)
+    statement = select(Notification).where(_still_visible(user))
     if unread_only:
         statement = statement.where(Notification.read_at.is_(None))
     return statement.order_by(Notification.id.desc())
@@ -26,7 +200,7 @@ def unread_count(user: User) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(_still_visible(user), Notification.read_at.is_(None))
     )
 
 
@@ -39,3 +213,89 @@ def mark_read(user: User, ids: list[int] | None, everything: bool) -> int:
     db.session.execute(statement.values(read_at=utcnow()))
     db.session.commit()
     return unread_count(user)
+
+
+# --- Email preference and the daily digest -------------------------------------------
+
+
+def email_preference(user: User) -> str:
+    preference = db.session.get(NotificationPreference, user.id)
+    return preference.notification_email if preference else "immediate"
+
+
+def set_email_preference(user: User, choice: str) -> str:
+    preference = db.session.get(NotificationPreference, user.id)
+    if preference is None:
+        preference = NotificationPreference(user_id=user.id)
+        db.session.add(preference)
+    if choice == "daily" and preference.notification_email != "daily":
+        # The first digest covers what arrives from now on, not the whole history.
+        preference.last_digest_at = utcnow()
+    preference.notification_email = choice
+    db.session.commit()
+    return choice
+
+
+def daily_digest_recipients() -> list[int]:
+    """The active people who asked for a daily digest."""
+    return list(
+        db.session.scalars(
+            select(NotificationPreference.user_id)
+            .join(User, User.id == NotificationPreference.user_id)
+            .where(
+                NotificationPreference.notification_email == "daily",
+                User.deactivated_at.is_(None),
+            )
+            .order_by(NotificationPreference.user_id)
+        )
+    )
+
+
+def send_digest(user_id: int, now: datetime | None = None) -> bool:
+    """Queue one mail summing up this person's unread notifications since their last digest.
+
+    Notifications from groups they may no longer hear from are left out. Returns whether
+    a mail was queued (nothing is sent when there is nothing new).
+    """
+    now = now or utcnow()
+    user = db.session.get(User, user_id)
+    preference = db.session.get(NotificationPreference, user_id)
+    if user is None or preference is None or preference.notification_email != "daily":
+        return False
+    statement = select(Notification).where(
+        Notification.user_id == user_id,
+        Notification.read_at.is_(None),
+        Notification.created_at <= now,
+    )
+    if preference.last_digest_at is not None:
+        statement = statement.where(Notification.created_at > preference.last_digest_at)
+    pending = db.session.scalars(statement.order_by(Notification.id)).all()
+    pending = _still_heard(user, pending)
+    preference.last_digest_at = now
+    if pending:
+        lines = [(describe(n.kind, n.data), n.kind, n.data) for n in pending]
+        subject = f"Knowledge Hub: {len(lines)} new notification{'s' if len(lines) != 1 else ''}"
+        body = _mail_body(lines[:DIGEST_MAX_LINES], more=max(0, len(lines) - DIGEST_MAX_LINES))
+        queue_mail(user.email, subject, "Since your last digest:\n\n" + body)
+    db.session.commit()
+    return bool(pending)
+
+
+def _still_heard(user: User, notifications: list[Notification]) -> list[Notification]:
+    """Those this person may still hear about: not from groups that banned or left them."""
+    from hub.groups.service import group_access
+
+    group_ids = {n.group_id for n in notifications if n.group_id is not None}
+    groups = {g.id: g for g in db.session.scalars(select(Group).where(Group.id.in_(group_ids)))}
+    accesses = {group_id: group_access(user, group) for group_id, group in groups.items()}
+    return [
+        n
+        for n in notifications
+        if n.group_id is None
+        or (
+            n.group_id in groups
+            and policy.can_receive_group_notification(
+                groups[n.group_id], accesses[n.group_id], n.kind
+            )
+        )
+    ]

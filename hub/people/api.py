@@ -1,9 +1,9 @@
 """People API: your profile, the directory and peer finder, connections and blocks."""
 
 from flask_login import current_user
-from hub.blueprint import Blueprint
 
 from hub.auth.schemas import MeSchema, PublicUserSchema
+from hub.blueprint import Blueprint
 from hub.db import paginate
 from hub.people import service
 from hub.people.schemas import (
@@ -51,8 +51,11 @@ def get_person(person_id):
 
 @blp.route("/people/<int:person_id>/connect", methods=["POST"])
 @blp.response(202, ConnectionStatusSchema)
-@blp.alt_response(200, schema=ConnectionStatusSchema, description="Already connected, or "
-                  "they had asked you: now connected.")
+@blp.alt_response(
+    200,
+    schema=ConnectionStatusSchema,
+    description="Already connected, or they had asked you: now connected.",
+)
 def connect(person_id):
     """Ask to connect: 202 pending, or 200 connected when they had already asked you."""
     status = service.connect(current_user, person_id)

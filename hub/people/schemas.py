@@ -1,14 +1,23 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from hub.auth.schemas import PublicUserSchema
 from hub.fields import UtcDateTime
 
-TAG = fields.Str(validate=validate.Regexp(r"^[\w][\w \-&'/]{0,59}$",
-                                          error="Tags are 1-60 letters, digits, spaces or -&'/."))
+TAG = fields.Str(
+    validate=validate.Regexp(
+        r"^[\w][\w \-&'/]{0,59}$", error="Tags are 1-60 letters, digits, spaces or -&'/."
+    )
+)
+
+
+def _not_blank(value: str) -> None:
+    # The service strips names, so spaces alone would save an empty name.
+    if not value.strip():
+        raise ValidationError("Give your name; it cannot be blank.")
 
 
 class ProfileUpdateSchema(Schema):
-    name = fields.Str(validate=validate.Length(min=1, max=120))
+    name = fields.Str(validate=[validate.Length(min=1, max=120), _not_blank])
     job_title = fields.Str(allow_none=True, validate=validate.Length(max=160))
     organisation = fields.Str(allow_none=True, validate=validate.Length(max=160))
     region = fields.Str(allow_none=True, validate=validate.Length(max=80))

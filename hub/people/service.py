@@ -47,7 +47,9 @@ def directory(filters: dict):
                 User.organisation.ilike(pattern, escape="\\"),
                 User.job_title.ilike(pattern, escape="\\"),
                 User.id.in_(
-                    select(UserExpertise.user_id).where(UserExpertise.tag.ilike(pattern, escape="\\"))
+                    select(UserExpertise.user_id).where(
+                        UserExpertise.tag.ilike(pattern, escape="\\")
+                    )
                 ),
             )
         )
@@ -57,8 +59,9 @@ def directory(filters: dict):
             User.id.in_(select(UserExpertise.user_id).where(UserExpertise.tag == tag))
         )
     if filters.get("organisation"):
-        statement = statement.where(User.organisation.ilike(_escape_like(filters["organisation"]),
-                                                            escape="\\"))
+        statement = statement.where(
+            User.organisation.ilike(_escape_like(filters["organisation"]), escape="\\")
+        )
     if filters.get("role"):
         statement = statement.where(User.role == filters["role"])
     if filters.get("region"):
@@ -94,8 +97,11 @@ def blocked_pairs(user_ids: set[int]) -> set[tuple[int, int]]:
 
 def _require_can_post(user: User) -> None:
     if not policy.can_post(user):
-        abort(403, "Confirm your email address (and wait for approval if you were told to) "
-                   "before you contact people.")
+        abort(
+            403,
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you contact people.",
+        )
 
 
 def connect(user: User, person_id: int) -> str:
@@ -104,15 +110,18 @@ def connect(user: User, person_id: int) -> str:
     if person.id == user.id:
         abort(422, "You cannot connect to yourself.")
     _require_can_post(user)
-    if not policy.can_contact(user.id, person.id, blocked_pairs({user.id, person.id})):
-        abort(403, "This person is not accepting connection requests from you.")
     if _blocked(user.id, person.id):
         abort(409, "You have blocked this person; unblock them first.")
+    if not policy.can_contact(user.id, person.id, blocked_pairs({user.id, person.id})):
+        abort(403, "This person is not accepting connection requests from you.")
     connection = _connection(user.id, person.id)
     if connection is None:
         low, high = _pair(user.id, person.id)
-        db.session.add(Connection(user_low_id=low, user_high_id=high,
-                                  requested_by_id=user.id, status="pending"))
+        db.session.add(
+            Connection(
+                user_low_id=low, user_high_id=high, requested_by_id=user.id, status="pending"
+            )
+        )
         notify(person.id, "connection_request", {"user": _ref(user)})
         db.session.commit()
         return "pending"

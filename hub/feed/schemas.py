@@ -1,0 +1,32 @@
+from marshmallow import Schema, fields
+
+from hub.auth.schemas import PersonRefSchema
+from hub.fields import UtcDateTime
+
+
+class GroupRefSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+
+
+class ThreadRefSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+
+
+class FeedItemSchema(Schema):
+    type = fields.Str(
+        metadata={
+            "description": "`thread` (a new thread), `post` (a reply), `file` (a library "
+            "file) or `session` (a live session)."
+        }
+    )
+    id = fields.Int(metadata={"description": "The id of the thread, post, file or session."})
+    title = fields.Str()
+    body = fields.Str()
+    body_html = fields.Str()
+    author = fields.Nested(PersonRefSchema, allow_none=True)
+    group = fields.Nested(GroupRefSchema)
+    thread = fields.Nested(ThreadRefSchema, allow_none=True)
+    url = fields.Str(metadata={"description": "Where the API serves it."})
+    created_at = UtcDateTime()

@@ -1,0 +1,1 @@
+"""The forum of each group: threads, posts, mentions and subscriptions."""

@@ -1,0 +1,367 @@
+"""The forum: threads and posts in a group, mentions, replies and subscriptions.
+
+Mentions come in two forms, both in the Markdown body:
+- `@[Amira Khan](user:12)`: exact, whatever the name (front ends insert this form when a
+  person is picked from a list); it shows as a link to the person's profile.
+- `@Amira Khan`: a plain name, matched (ignoring case) against the names of the group's
+  members, the longest name first, up to five words. A name two members share mentions
+  neither: use the exact form for them.
+Mentions notify only people who may read the group (kind `mention`); subscribers to the
+thread, its author among them, and the author of the post answered hear of each new post
+(kind `reply`), unless they were mentioned in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import delete, func, select
+
+from hub import policy
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.groups.forum.models import Post, Thread, ThreadSubscription
+from hub.groups.models import Group, Membership
+from hub.groups.service import get_readable_group, group_access, group_of_readable_content
+from hub.notifications.service import notify_many
+from hub.policy import GroupAccess
+from hub.text import render_markdown
+
+EXACT_MENTION = re.compile(r"@\[([^\[\]\n]{1,120})\]\(user:(\d{1,12})\)")
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+PLAIN_MENTION = re.compile(rf"(?<![\w@\[])@({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,4}})")
+_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
+
+
+# --- Threads -------------------------------------------------------------------------
+
+
+def threads_of(user: User, group_id: int):
+    """The group's threads: pinned first, then the most recently active."""
+    group = get_readable_group(user, group_id)
+    return (
+        select(Thread)
+        .where(Thread.group_id == group.id)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
+
+
+def with_subscribed(user: User, threads: list[Thread]) -> list[Thread]:
+    """Mark each thread with whether this person follows it, in one query."""
+    ids = [t.id for t in threads]
+    if not ids:
+        return threads
+    followed = set(
+        db.session.scalars(
+            select(ThreadSubscription.thread_id).where(
+                ThreadSubscription.user_id == user.id, ThreadSubscription.thread_id.in_(ids)
+            )
+        )
+    )
+    for thread in threads:
+        thread.subscribed = thread.id in followed
+    return threads
+
+
+def create_thread(user: User, group_id: int, title: str, body: str) -> Thread:
+    """Start a thread with its first post; its author follows it."""
+    group = get_readable_group(user, group_id)
+    access = group_access(user, group)
+    if not policy.can_post_in_group(user, group, access):
+        abort(403, _why_not_posting(user, group, access))
+    now = utcnow()
+    thread = Thread(
+        group_id=group.id,
+        author_id=user.id,
+        title=title.strip(),
+        created_at=now,
+        last_post_at=now,
+        post_count=1,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(
+        thread_id=thread.id,
+        group_id=group.id,
+        author_id=user.id,
+        is_opening=True,
+        body=body,
+        body_html=render_mentions(body),
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.add(ThreadSubscription(user_id=user.id, thread_id=thread.id))
+    db.session.flush()
+    _notify_mentions(user, group, thread, post, mentioned_ids(body, group.id) - {user.id})
+    db.session.commit()
+    thread.first_post = post
+    thread.subscribed = True
+    return thread
+
+
+def get_thread(user: User, thread_id: int) -> Thread:
+    """A thread with its first post, and whether you follow it."""
+    thread, _group, _access = _readable_thread(user, thread_id)
+    thread.first_post = db.session.scalar(
+        select(Post).where(Post.thread_id == thread.id, Post.is_opening)
+    )
+    return with_subscribed(user, [thread])[0]
+
+
+def update_thread(user: User, thread_id: int, changes: dict) -> Thread:
+    """Moderators pin and lock; the author (or a moderator) renames."""
+    thread, group, access = _readable_thread(user, thread_id)
+    if ("pinned" in changes or "locked" in changes) and not policy.can_pin_or_lock_thread(
+        group, access
+    ):
+        abort(403, "Only the group's owners and moderators can pin or lock threads.")
+    if "title" in changes and not policy.can_rename_thread(user, thread, group, access):
+        abort(403, "Only the thread's author or the group's moderators can rename it.")
+    for field in ("pinned", "locked"):
+        if field in changes:
+            setattr(thread, field, changes[field])
+    if "title" in changes:
+        thread.title = changes["title"].strip()
+    db.session.commit()
+    return get_thread(user, thread.id)
+
+
+def delete_thread(user: User, thread_id: int) -> None:
+    thread, group, access = _readable_thread(user, thread_id)
+    if not policy.can_delete_thread(user, thread, group, access):
+        abort(403, "Only the group's moderators can delete a thread others have replied to.")
+    db.session.execute(delete(Post).where(Post.thread_id == thread.id))
+    db.session.delete(thread)
+    db.session.commit()
+
+
+def subscribe(user: User, thread_id: int) -> None:
+    thread, _group, _access = _readable_thread(user, thread_id)
+    if db.session.get(ThreadSubscription, (thread.id, user.id)) is None:
+        db.session.add(ThreadSubscription(thread_id=thread.id, user_id=user.id))
+        db.session.commit()
+
+
+def unsubscribe(user: User, thread_id: int) -> None:
+    thread, _group, _access = _readable_thread(user, thread_id)
+    db.session.execute(
+        delete(ThreadSubscription).where(
+            ThreadSubscription.thread_id == thread.id, ThreadSubscription.user_id == user.id
+        )
+    )
+    db.session.commit()
+
+
+def _readable_thread(user: User, thread_id: int) -> tuple[Thread, Group, GroupAccess]:
+    """The thread, its group and your access: 404 if unseen, 403 if its group is unreadable."""
+    thread = db.session.get(Thread, thread_id)
+    group, access = group_of_readable_content(
+        user, thread, "There is no thread with this id, or you may not see it.", "threads"
+    )
+    return thread, group, access
+
+
+def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
+    if group.archived_at is not None:
+        return "This group is archived; its forum can be read but not added to."
+    if not access.is_member:
+        return "Join this group to start threads and reply in it."
+    if not policy.can_post(user):
+        return (
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you post."
+        )
+    return "You may not post in this group."
+
+
+# --- Posts ---------------------------------------------------------------------------
+
+
+def posts_of(user: User, thread_id: int):
+    """The thread's posts, oldest first."""
+    thread, _group, _access = _readable_thread(user, thread_id)
+    return select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+
+
+def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> Post:
+    """Reply in a thread: mentioned people, subscribers and the author answered hear of it."""
+    thread, group, access = _readable_thread(user, thread_id)
+    if not policy.can_reply_in_thread(user, thread, group, access):
+        if thread.locked and policy.can_post_in_group(user, group, access):
+            abort(409, "This thread is locked: only the group's moderators can post in it.")
+        abort(403, _why_not_posting(user, group, access))
+    answered = None
+    if reply_to is not None:
+        answered = db.session.get(Post, reply_to)
+        if answered is None or answered.thread_id != thread.id:
+            abort(
+                422,
+                "reply_to must be the id of a post in this thread.",
+                errors={"json": {"reply_to": ["No post with this id in this thread."]}},
+            )
+    now = utcnow()
+    post = Post(
+        thread_id=thread.id,
+        group_id=group.id,
+        author_id=user.id,
+        body=body,
+        body_html=render_mentions(body),
+        reply_to_id=reply_to,
+        created_at=now,
+    )
+    db.session.add(post)
+    # In SQL, so that two replies at once both count.
+    thread.post_count = Thread.post_count + 1
+    thread.last_post_at = now
+    db.session.flush()
+    mentioned = _notify_mentions(
+        user, group, thread, post, mentioned_ids(body, group.id) - {user.id}
+    )
+    followers = set(
+        db.session.scalars(
+            select(ThreadSubscription.user_id).where(ThreadSubscription.thread_id == thread.id)
+        )
+    )
+    if answered is not None and answered.author_id is not None:
+        followers.add(answered.author_id)
+    notify_many(
+        followers - mentioned - {user.id},
+        "reply",
+        _news(user, group, thread, post),
+        group_id=group.id,
+    )
+    db.session.commit()
+    return post
+
+
+def get_post(user: User, post_id: int) -> Post:
+    return _readable_post(user, post_id)[0]
+
+
+def update_post(user: User, post_id: int, body: str) -> Post:
+    """Edit a post (author or moderator); people newly mentioned hear of it."""
+    post, thread, group, access = _readable_post(user, post_id)
+    if not policy.can_edit_post(user, post, thread, group, access):
+        if post.author_id == user.id and thread.locked:
+            abort(409, "This thread is locked: its posts can no longer be edited.")
+        abort(403, "Only the post's author or the group's moderators can edit it.")
+    before = mentioned_ids(post.body, group.id)
+    post.body = body
+    post.body_html = render_mentions(body)
+    post.edited_at = utcnow()
+    _notify_mentions(
+        user,
+        group,
+        thread,
+        post,
+        mentioned_ids(body, group.id) - before - {user.id, post.author_id},
+    )
+    db.session.commit()
+    return post
+
+
+def delete_post(user: User, post_id: int) -> None:
+    """Delete a reply (author or moderator); the opening post goes with its thread."""
+    post, thread, group, access = _readable_post(user, post_id)
+    if not policy.can_delete_post(user, post, group, access):
+        abort(403, "Only the post's author or the group's moderators can delete it.")
+    if post.is_opening:
+        abort(
+            409,
+            "This post opened its thread: delete the thread instead "
+            f"(DELETE /api/v1/threads/{thread.id}), or edit the post.",
+        )
+    db.session.delete(post)
+    db.session.flush()
+    thread.post_count = Thread.post_count - 1
+    thread.last_post_at = (
+        db.session.scalar(select(func.max(Post.created_at)).where(Post.thread_id == thread.id))
+        or thread.created_at
+    )
+    db.session.commit()
+
+
+def _readable_post(user: User, post_id: int) -> tuple[Post, Thread, Group, GroupAccess]:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404, "There is no post with this id, or you may not see it.")
+    thread, group, access = _readable_thread(user, post.thread_id)
+    return post, thread, group, access
+
+
+def _news(user: User, group: Group, thread: Thread, post: Post) -> dict:
+    return {
+        "user": {"id": user.id, "name": user.name},
+        "group": {"id": group.id, "name": group.name},
+        "thread": {"id": thread.id, "title": thread.title},
+        "post_id": post.id,
+    }
+
+
+def _notify_mentions(
+    user: User, group: Group, thread: Thread, post: Post, people: set[int]
+) -> set[int]:
+    """Notify the people mentioned; returns those who were (readers of the group only)."""
+    return set(notify_many(people, "mention", _news(user, group, thread, post), group_id=group.id))
+
+
+# --- Mentions ------------------------------------------------------------------------
+
+
+def render_mentions(body: str) -> str:
+    """The body as safe HTML, exact mentions shown as links to the person's profile."""
+    linked = EXACT_MENTION.sub(lambda m: f"[@{m.group(1)}](/api/v1/people/{m.group(2)})", body)
+    return render_markdown(linked)
+
+
+def mentioned_ids(body: str, group_id: int) -> set[int]:
+    """The people a body mentions (see the module's docstring for the two forms)."""
+    text = _CODE.sub(" ", body)
+    exact = {int(m.group(2)) for m in EXACT_MENTION.finditer(text)}
+    text = EXACT_MENTION.sub(" ", text)
+    found = set()
+    if exact:
+        found |= set(
+            db.session.scalars(
+                select(User.id).where(User.id.in_(exact), User.deactivated_at.is_(None))
+            )
+        )
+    found |= _plain_mentions(text, group_id)
+    return found
+
+
+def _plain_mentions(text: str, group_id: int) -> set[int]:
+    spans = [m.group(1).split() for m in PLAIN_MENTION.finditer(text)]
+    if not spans:
+        return set()
+    candidates: set[str] = set()
+    for words in spans:
+        for length in range(1, len(words) + 1):
+            candidates.add(_name_key(" ".join(words[:length])))
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.group_id == group_id,
+            func.lower(User.name).in_(candidates),
+            User.deactivated_at.is_(None),
+        )
+    ).all()
+    by_name: dict[str, set[int]] = {}
+    for row in rows:
+        by_name.setdefault(_name_key(row.name), set()).add(row.id)
+    found = set()
+    for words in spans:
+        for length in range(len(words), 0, -1):
+            people = by_name.get(_name_key(" ".join(words[:length])))
+            if people:
+                if len(people) == 1:
+                    found |= people
+                break
+    return found
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.rstrip(".'’-").split()).lower()

@@ -1,0 +1,88 @@
+from marshmallow import Schema, fields, validate
+
+from hub.auth.schemas import PersonRefSchema
+from hub.fields import UtcDateTime
+from hub.groups.models import ROLES, VISIBILITIES
+
+TAG = fields.Str(
+    validate=validate.Regexp(
+        r"^[\w][\w \-&'/]{0,59}$", error="Tags are 1-60 letters, digits, spaces or -&'/."
+    )
+)
+NAME = fields.Str(validate=validate.Length(min=1, max=120))
+DESCRIPTION = fields.Str(validate=validate.Length(max=10_000))
+VISIBILITY = fields.Str(validate=validate.OneOf(VISIBILITIES))
+TAGS = fields.List(TAG, validate=validate.Length(max=20))
+
+
+class GroupCreateSchema(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    description = fields.Str(load_default="", validate=validate.Length(max=10_000))
+    visibility = fields.Str(load_default="open", validate=validate.OneOf(VISIBILITIES))
+    tags = fields.List(TAG, load_default=list, validate=validate.Length(max=20))
+
+
+class GroupUpdateSchema(Schema):
+    name = NAME
+    description = DESCRIPTION
+    visibility = VISIBILITY
+    tags = TAGS
+
+
+class GroupQuerySchema(Schema):
+    q = fields.Str(validate=validate.Length(max=200))
+    tag = fields.Str(validate=validate.Length(max=60))
+    member = fields.Str(
+        validate=validate.OneOf(("me",)),
+        metadata={"description": "`me`: only your groups, archived ones included."},
+    )
+
+
+class GroupSchema(Schema):
+    id = fields.Int()
+    slug = fields.Str()
+    name = fields.Str()
+    description = fields.Str()
+    description_html = fields.Str()
+    visibility = fields.Str()
+    tags = fields.List(fields.Str(), attribute="tag_names")
+    member_count = fields.Int()
+    created_at = UtcDateTime()
+    archived = fields.Function(lambda group: group.archived_at is not None)
+    my_role = fields.Str(
+        allow_none=True, metadata={"description": "owner, moderator, member or null."}
+    )
+
+
+class MembershipStatusSchema(Schema):
+    status = fields.Str(metadata={"description": "`member` or `pending`."})
+
+
+class MemberSchema(Schema):
+    user = fields.Nested(PersonRefSchema)
+    role = fields.Str()
+    joined_at = UtcDateTime()
+
+
+class RoleChangeSchema(Schema):
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+
+
+class RemoveMemberQuerySchema(Schema):
+    ban = fields.Bool(load_default=False, metadata={"description": "Also refuse their return."})
+
+
+class JoinRequestSchema(Schema):
+    user = fields.Nested(PersonRefSchema)
+    created_at = UtcDateTime()
+
+
+class InvitationCreateSchema(Schema):
+    user_id = fields.Int(required=True, strict=True)
+
+
+class InvitationSchema(Schema):
+    group_id = fields.Int()
+    user = fields.Nested(PersonRefSchema)
+    invited_by = fields.Nested(PersonRefSchema, allow_none=True)
+    created_at = UtcDateTime()

@@ -1,0 +1,476 @@
+"""Subject groups: the directory, membership, join requests, invitations, roles and bans.
+
+Every decision is `hub.policy`'s; this module gathers the facts (GroupAccess), asks, and
+changes the database in one transaction. Nothing about a membership is cached between
+requests, so a removed or banned member loses access with their next request.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import case, delete, exists, func, or_, select
+
+from hub import policy
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
+from hub.notifications.service import notify
+from hub.policy import GroupAccess
+from hub.text import render_markdown
+
+NOT_FOUND = "There is no group with this id, or you may not see it."
+
+# --- Access: what other features (forum, suggestions, library, search, live) ask -----
+
+
+def group_access(user: User | None, group: Group) -> GroupAccess:
+    """What this person is to this group, read fresh from the database in one query."""
+    if user is None or not user.is_authenticated:
+        return GroupAccess()
+
+    def theirs(model):
+        return (model.group_id == group.id, model.user_id == user.id)
+
+    role, invited, requested, banned = db.session.execute(
+        select(
+            select(Membership.role).where(*theirs(Membership)).scalar_subquery(),
+            exists().where(*theirs(Invitation)),
+            exists().where(*theirs(JoinRequest)),
+            exists().where(*theirs(GroupBan)),
+        )
+    ).one()
+    return GroupAccess(
+        role=role,
+        invited=bool(invited),
+        requested=bool(requested),
+        banned=bool(banned),
+        site_admin=policy.is_site_admin(user),
+    )
+
+
+def get_visible_group(user: User | None, group_id: int) -> Group:
+    """The group, or 404 when it does not exist or is hidden from this person."""
+    return _visible(user, group_id)[0]
+
+
+def get_readable_group(user: User | None, group_id: int) -> Group:
+    """The group whose content this person may read: 404 if unseen, 403 if not readable."""
+    group, access = _visible(user, group_id)
+    if not policy.can_read_group_content(group, access):
+        abort(403, "Only members can read this group's content; ask to join it first.")
+    return group
+
+
+def group_of_readable_content(
+    user: User | None, item, not_found: str, what: str
+) -> tuple[Group, GroupAccess]:
+    """The group of a thread, suggestion, file...: 404 when the item is missing or its group
+    is hidden from the caller, 403 when they may see the group but not read its `what`."""
+    group = db.session.get(Group, item.group_id) if item is not None else None
+    access = group_access(user, group) if group is not None else GroupAccess()
+    if item is None or group is None or not policy.can_see_group(group, access):
+        abort(404, not_found)
+    if not policy.can_read_group_content(group, access):
+        abort(403, f"Only members can read this group's {what}; ask to join it first.")
+    return group, access
+
+
+def readable_group_ids(user: User | None) -> set[int]:
+    """Groups whose content this person may read: their memberships and open groups, less bans."""
+    if user is None or not user.is_authenticated:
+        return set()
+    mine = select(Membership.group_id).where(Membership.user_id == user.id)
+    banned = select(GroupBan.group_id).where(GroupBan.user_id == user.id)
+    return set(
+        db.session.scalars(
+            select(Group.id).where(
+                or_(
+                    Group.id.in_(mine),
+                    (Group.visibility == "open") & Group.archived_at.is_(None),
+                ),
+                Group.id.not_in(banned),
+            )
+        )
+    )
+
+
+def moderator_ids(group_id: int) -> list[int]:
+    """The group's owners and moderators."""
+    return list(
+        db.session.scalars(
+            select(Membership.user_id)
+            .where(Membership.group_id == group_id, Membership.role.in_(("owner", "moderator")))
+            .order_by(Membership.user_id)
+        )
+    )
+
+
+def member_ids(group_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Membership.user_id)
+            .where(Membership.group_id == group_id)
+            .order_by(Membership.user_id)
+        )
+    )
+
+
+def _visible(user: User | None, group_id: int, lock: bool = False) -> tuple[Group, GroupAccess]:
+    # The row lock (PostgreSQL) serialises membership changes of one group, so that two
+    # owners leaving at once cannot both pass the last-owner check.
+    group = db.session.get(Group, group_id, with_for_update=lock or None, populate_existing=lock)
+    access = group_access(user, group) if group is not None else GroupAccess()
+    if group is None or not policy.can_see_group(group, access):
+        abort(404, NOT_FOUND)
+    group.my_role = access.role
+    return group, access
+
+
+# --- The directory and the group itself ----------------------------------------------
+
+
+def create_group(user: User, data: dict) -> Group:
+    """A new group with its creator as owner."""
+    if not policy.can_create_group(user):
+        abort(
+            403,
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you create a group.",
+        )
+    group = Group(
+        name=data["name"].strip(),
+        slug=_unique_slug(data["name"]),
+        description=data["description"],
+        description_html=render_markdown(data["description"]),
+        visibility=data["visibility"],
+        created_by_id=user.id,
+        member_count=1,
+        tags=[GroupTag(tag=tag) for tag in _clean_tags(data["tags"])],
+    )
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(Membership(group_id=group.id, user_id=user.id, role="owner"))
+    db.session.commit()
+    group.my_role = "owner"
+    return group
+
+
+def _unique_slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:120].strip("-") or "group"
+    taken = set(
+        db.session.scalars(
+            select(Group.slug).where(or_(Group.slug == base, Group.slug.like(f"{base}-%")))
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    return sorted({tag.strip().lower() for tag in tags if tag.strip()})
+
+
+def directory(user: User, filters: dict):
+    """The groups this person may find, by name, description or tag; or only their own."""
+    mine = select(Membership.group_id).where(Membership.user_id == user.id)
+    statement = select(Group)
+    if filters.get("member") == "me":
+        statement = statement.where(Group.id.in_(mine))
+    else:
+        # policy.can_list_group, in SQL.
+        statement = statement.where(Group.archived_at.is_(None))
+        if not policy.is_site_admin(user):
+            statement = statement.where(or_(Group.visibility != "hidden", Group.id.in_(mine)))
+    if filters.get("q"):
+        pattern = f"%{_escape_like(filters['q'].strip())}%"
+        statement = statement.where(
+            or_(
+                Group.name.ilike(pattern, escape="\\"),
+                Group.description.ilike(pattern, escape="\\"),
+                Group.id.in_(
+                    select(GroupTag.group_id).where(GroupTag.tag.ilike(pattern, escape="\\"))
+                ),
+            )
+        )
+    if filters.get("tag"):
+        tag = filters["tag"].strip().lower()
+        statement = statement.where(
+            Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag == tag))
+        )
+    return statement.order_by(Group.name, Group.id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def with_my_roles(user: User, groups: list[Group]) -> list[Group]:
+    """Mark each group with the caller's role, in one query for the whole page."""
+    roles = {}
+    if groups:
+        roles = dict(
+            db.session.execute(
+                select(Membership.group_id, Membership.role).where(
+                    Membership.user_id == user.id,
+                    Membership.group_id.in_([g.id for g in groups]),
+                )
+            ).all()
+        )
+    for group in groups:
+        group.my_role = roles.get(group.id)
+    return groups
+
+
+def update_group(user: User, group_id: int, changes: dict) -> Group:
+    group, access = _visible(user, group_id)
+    if not policy.can_edit_group(group, access):
+        abort(403, "Only the group's owners and moderators can edit it.")
+    if changes.get(
+        "visibility", group.visibility
+    ) != group.visibility and not policy.can_change_group_visibility(group, access):
+        abort(403, "Only the group's owners can change who may see and join it.")
+    if "name" in changes:
+        group.name = changes["name"].strip()
+    if "description" in changes:
+        group.description = changes["description"]
+        group.description_html = render_markdown(changes["description"])
+    if "visibility" in changes:
+        group.visibility = changes["visibility"]
+    if "tags" in changes:
+        wanted = _clean_tags(changes["tags"])
+        group.tags = [t for t in group.tags if t.tag in wanted] + [
+            GroupTag(tag=tag) for tag in wanted if tag not in group.tag_names
+        ]
+    db.session.commit()
+    group.my_role = access.role
+    return group
+
+
+def archive_group(user: User, group_id: int) -> None:
+    """Archive: the group leaves the directory; its members keep reading, nobody posts."""
+    group, access = _visible(user, group_id)
+    if not policy.can_archive_group(group, access):
+        abort(403, "Only the group's owners can archive it.")
+    if group.archived_at is None:
+        group.archived_at = utcnow()
+    db.session.commit()
+
+
+# --- Joining and leaving --------------------------------------------------------------
+
+
+def join_group(user: User, group_id: int) -> str:
+    """Join (`member`) or ask to join (`pending`), as the group's visibility allows."""
+    group = db.session.get(Group, group_id, with_for_update=True, populate_existing=True)
+    if group is None:
+        abort(404, NOT_FOUND)
+    access = group_access(user, group)
+    outcome = policy.join_outcome(group, access)
+    if outcome == "hidden":
+        abort(404, NOT_FOUND)
+    if outcome == "forbidden":
+        if access.banned:
+            abort(403, "You have been removed from this group and may not rejoin it.")
+        if group.archived_at is not None:
+            abort(403, "This group is archived and takes no new members.")
+        abort(403, "This group is private: people join when a moderator invites them.")
+    if outcome == "member":
+        if not access.is_member:
+            _add_member(group, user.id)
+            db.session.commit()
+        return "member"
+    if not access.requested:
+        db.session.add(JoinRequest(group_id=group.id, user_id=user.id))
+        for moderator_id in moderator_ids(group.id):
+            notify(
+                moderator_id,
+                "join_request",
+                {"group": _group_ref(group), "user": _ref(user)},
+                group_id=group.id,
+            )
+        db.session.commit()
+    return "pending"
+
+
+def leave_group(user: User, group_id: int) -> None:
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_leave_group(group, access):
+        abort(404, "You are not a member of this group.")
+    if access.role == "owner" and _owner_count(group.id) == 1:
+        abort(
+            409,
+            "You are this group's last owner: make another member an owner first "
+            "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group.",
+        )
+    _remove_member(group, user.id)
+    db.session.commit()
+
+
+def members_of(user: User, group_id: int):
+    """The members with their roles: owners, then moderators, then members."""
+    group, access = _visible(user, group_id)
+    if not policy.can_list_members(group, access):
+        abort(403, "Only members can see who belongs to this group.")
+    rank = case({"owner": 0, "moderator": 1}, value=Membership.role, else_=2)
+    return (
+        select(Membership)
+        .where(Membership.group_id == group.id)
+        .order_by(rank, Membership.joined_at, Membership.user_id)
+    )
+
+
+def _add_member(group: Group, user_id: int, role: str = "member") -> None:
+    db.session.add(Membership(group_id=group.id, user_id=user_id, role=role))
+    for model in (Invitation, JoinRequest):
+        db.session.execute(
+            delete(model).where(model.group_id == group.id, model.user_id == user_id)
+        )
+    group.member_count = Group.member_count + 1
+
+
+def _remove_member(group: Group, user_id: int) -> None:
+    db.session.execute(
+        delete(Membership).where(Membership.group_id == group.id, Membership.user_id == user_id)
+    )
+    group.member_count = Group.member_count - 1
+
+
+def _owner_count(group_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.group_id == group_id, Membership.role == "owner")
+    )
+
+
+# --- Moderation: requests, invitations, roles, removals --------------------------------
+
+
+def join_requests_of(user: User, group_id: int):
+    group, access = _visible(user, group_id)
+    if not policy.can_handle_join_requests(group, access):
+        abort(403, "Only the group's owners and moderators can see requests to join.")
+    return (
+        select(JoinRequest)
+        .where(JoinRequest.group_id == group.id)
+        .order_by(JoinRequest.created_at, JoinRequest.user_id)
+    )
+
+
+def _pending_request(user: User, group_id: int, requester_id: int) -> tuple[Group, JoinRequest]:
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_handle_join_requests(group, access):
+        abort(403, "Only the group's owners and moderators can handle requests to join.")
+    request = db.session.get(JoinRequest, (group.id, requester_id))
+    if request is None:
+        abort(404, "This person has no pending request to join this group.")
+    return group, request
+
+
+def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
+    group, _ = _pending_request(user, group_id, requester_id)
+    _add_member(group, requester_id)
+    notify(
+        requester_id,
+        "join_approved",
+        {"group": _group_ref(group), "user": _ref(user)},
+        group_id=group.id,
+    )
+    db.session.commit()
+    return "member"
+
+
+def decline_join_request(user: User, group_id: int, requester_id: int) -> None:
+    _, request = _pending_request(user, group_id, requester_id)
+    db.session.delete(request)
+    db.session.commit()
+
+
+def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
+    """Invite a person; inviting someone who was banned lifts the ban."""
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_invite_to_group(group, access):
+        abort(
+            403,
+            "Only the group's owners and moderators can invite people, "
+            "and not to an archived group.",
+        )
+    invitee = db.session.get(User, invitee_id)
+    if invitee is None or not invitee.is_active:
+        abort(
+            422,
+            f"There is no person with id {invitee_id}.",
+            errors={"json": {"user_id": ["Unknown person."]}},
+        )
+    if db.session.get(Membership, (group.id, invitee.id)) is not None:
+        abort(409, "This person is already a member of the group.")
+    invitation = db.session.get(Invitation, (group.id, invitee.id))
+    if invitation is None:
+        db.session.execute(
+            delete(GroupBan).where(GroupBan.group_id == group.id, GroupBan.user_id == invitee.id)
+        )
+        invitation = Invitation(group_id=group.id, user_id=invitee.id, invited_by_id=user.id)
+        db.session.add(invitation)
+        # No group_id on the notification: the invitee cannot read the group yet.
+        notify(invitee.id, "invitation", {"group": _group_ref(group), "user": _ref(user)})
+        db.session.commit()
+    return invitation
+
+
+def change_member_role(user: User, group_id: int, member_id: int, role: str) -> Membership:
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_change_member_roles(group, access):
+        abort(403, "Only the group's owners can change members' roles.")
+    membership = db.session.get(Membership, (group.id, member_id))
+    if membership is None:
+        abort(404, "This person is not a member of this group.")
+    if membership.role == "owner" and role != "owner" and _owner_count(group.id) == 1:
+        abort(409, "This is the group's last owner: make another member an owner first.")
+    membership.role = role
+    db.session.commit()
+    return membership
+
+
+def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
+    """Remove a member, and with `ban` refuse their return (non-members may be banned too)."""
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_moderate_group(group, access):
+        abort(403, "Only the group's owners and moderators can remove members.")
+    if member_id == user.id:
+        abort(422, "To leave the group yourself, use POST /api/v1/groups/{id}/leave.")
+    membership = db.session.get(Membership, (group.id, member_id))
+    if membership is not None:
+        if not policy.can_remove_member(group, access, membership.role):
+            abort(403, "Only an owner can remove another owner.")
+        if membership.role == "owner" and _owner_count(group.id) == 1:
+            abort(409, "This is the group's last owner: make another member an owner first.")
+        _remove_member(group, member_id)
+    elif not ban:
+        abort(404, "This person is not a member of this group.")
+    elif db.session.get(User, member_id) is None:
+        abort(404, "There is no person with this id.")
+    if ban:
+        for model in (Invitation, JoinRequest):
+            db.session.execute(
+                delete(model).where(model.group_id == group.id, model.user_id == member_id)
+            )
+        if db.session.get(GroupBan, (group.id, member_id)) is None:
+            db.session.add(GroupBan(group_id=group.id, user_id=member_id, banned_by_id=user.id))
+    db.session.commit()
+
+
+def _group_ref(group: Group) -> dict:
+    return {"id": group.id, "name": group.name, "slug": group.slug}
+
+
+def _ref(user: User) -> dict:
+    return {"id": user.id, "name": user.name}

@@ -1,0 +1,1 @@
+"""Suggestions (ideas) in a group: members propose and vote, moderators decide."""

@@ -1,0 +1,47 @@
+from marshmallow import Schema, fields, validate
+
+from hub.auth.schemas import PersonRefSchema
+from hub.fields import UtcDateTime
+from hub.groups.suggestions.models import STATUSES
+
+NOT_BLANK = validate.Regexp(r"(?s).*\S", error="Write something other than spaces.")
+
+
+class SuggestionQuerySchema(Schema):
+    sort = fields.Str(
+        load_default="votes",
+        validate=validate.OneOf(("votes", "new")),
+        metadata={"description": "`votes` (most first, the default) or `new` (newest first)."},
+    )
+    status = fields.Str(validate=validate.OneOf(STATUSES))
+
+
+class SuggestionCreateSchema(Schema):
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
+    body = fields.Str(required=True, validate=[validate.Length(min=1, max=20_000), NOT_BLANK])
+
+
+class SuggestionStatusSchema(Schema):
+    status = fields.Str(
+        required=True,
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "open → under_review, accepted, declined; under_review → open, "
+            "accepted, declined; accepted → under_review, declined, implemented; declined → "
+            "open, under_review; implemented → accepted."
+        },
+    )
+
+
+class SuggestionSchema(Schema):
+    id = fields.Int()
+    group_id = fields.Int()
+    title = fields.Str()
+    body = fields.Str()
+    body_html = fields.Str()
+    author = fields.Nested(PersonRefSchema, allow_none=True)
+    status = fields.Str()
+    votes = fields.Int(metadata={"description": "How many members voted for it."})
+    voted = fields.Bool(metadata={"description": "Whether you voted for it."})
+    created_at = UtcDateTime()
+    status_changed_at = UtcDateTime(allow_none=True)

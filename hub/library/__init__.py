@@ -1,0 +1,1 @@
+"""Group libraries: folders, files and their versions, storage and text extraction."""

@@ -1,0 +1,131 @@
+import flask_smorest.fields
+from marshmallow import Schema, ValidationError, fields, validate
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+
+from hub.auth.schemas import PersonRefSchema
+from hub.fields import UtcDateTime
+from hub.groups.schemas import TAG
+from hub.library.filetypes import ACCEPTED
+
+MAX_TAGS = 20
+
+
+class MultipartParser(FlaskParser):
+    """The `files` location reads a whole multipart body: its file and its text fields."""
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class CommaSeparatedTags(fields.Field):
+    """`tags` in a form: one string, comma-separated; loaded as a list."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Send tags as one comma-separated string.")
+        tags = [t.strip() for t in value.split(",") if t.strip()]
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"At most {MAX_TAGS} tags.")
+        for tag in tags:
+            TAG.deserialize(tag)
+        return tags
+
+
+class Upload(flask_smorest.fields.Upload):
+    """A file in a multipart body (documented as binary)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not hasattr(value, "stream") or not hasattr(value, "filename"):
+            raise ValidationError("Send the file as a multipart/form-data part named 'file'.")
+        return value
+
+
+FILE = Upload(required=True, metadata={"description": f"The document. Accepted: {ACCEPTED}."})
+TITLE = fields.Str(validate=validate.Length(min=1, max=200))
+DESCRIPTION = fields.Str(
+    validate=validate.Length(max=10_000), metadata={"description": "Markdown."}
+)
+
+
+class FolderCreateSchema(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    parent_id = fields.Int(load_default=None, allow_none=True)
+
+
+class FolderSchema(Schema):
+    id = fields.Int()
+    group_id = fields.Int()
+    parent_id = fields.Int(allow_none=True)
+    name = fields.Str()
+    created_at = UtcDateTime()
+
+
+class FileUploadSchema(Schema):
+    file = FILE
+    title = TITLE
+    description = DESCRIPTION
+    tags = CommaSeparatedTags(
+        load_default=list, metadata={"type": "string", "description": "Comma-separated."}
+    )
+    folder_id = fields.Int(load_default=None)
+
+
+class VersionUploadSchema(Schema):
+    file = FILE
+
+
+class FileQuerySchema(Schema):
+    folder_id = fields.Int(metadata={"description": "Only the files in this folder."})
+    tag = fields.Str(validate=validate.Length(max=60))
+
+
+class DownloadQuerySchema(Schema):
+    version = fields.Int(
+        validate=validate.Range(min=1), metadata={"description": "An older version's number."}
+    )
+
+
+class FileUpdateSchema(Schema):
+    title = TITLE
+    description = DESCRIPTION
+    tags = fields.List(TAG, validate=validate.Length(max=MAX_TAGS))
+    folder_id = fields.Int(allow_none=True, metadata={"description": "null: the top level."})
+
+
+class FileSchema(Schema):
+    id = fields.Int()
+    group_id = fields.Int()
+    folder_id = fields.Int(allow_none=True)
+    title = fields.Str()
+    description = fields.Str()
+    description_html = fields.Str()
+    filename = fields.Str(attribute="current_version.filename")
+    content_type = fields.Str(
+        attribute="current_version.content_type",
+        metadata={"description": "Decided from the file's bytes."},
+    )
+    size = fields.Int(attribute="current_version.size", metadata={"description": "Bytes."})
+    version = fields.Int(metadata={"description": "The newest version's number, from 1."})
+    tags = fields.List(fields.Str(), attribute="tag_names")
+    text_extracted = fields.Bool(attribute="current_version.text_extracted")
+    text_extraction_error = fields.Str(
+        attribute="current_version.text_extraction_error",
+        allow_none=True,
+        metadata={"description": "Why no text could be read, when text_extracted is false."},
+    )
+    uploaded_by = fields.Nested(PersonRefSchema, allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class VersionSchema(Schema):
+    id = fields.Int()
+    version = fields.Int(attribute="number")
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int()
+    text_extracted = fields.Bool()
+    text_extraction_error = fields.Str(allow_none=True)
+    uploaded_by = fields.Nested(PersonRefSchema, allow_none=True)
+    created_at = UtcDateTime()

@@ -1,0 +1,398 @@
+"""Group libraries: folders, files and versions, with every decision asked of hub.policy.
+
+An upload is streamed to storage under a server-made name, its kind decided from its
+bytes, and its text read by a separate, limited process (hub.library.extraction), all
+before the database is written; then one short transaction records it. If anything
+fails on the way, the stored bytes are removed and nothing is recorded.
+
+Extraction runs in the request: the uploader learns at once whether the text could be
+read, search indexes the file as soon as the row commits, and the work is bounded (a
+subprocess with a 20 s wall clock, a CPU limit and a memory limit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from hub import policy
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import abort
+from hub.extensions import db
+from hub.groups.models import Group
+from hub.groups.service import get_readable_group, group_access, group_of_readable_content
+from hub.library import storage
+from hub.library.extraction import Extraction, extract_text
+from hub.library.filetypes import KINDS, Kind, Refused, detect, display_filename, extension_of
+from hub.library.models import FileVersion, LibraryFile, LibraryFileTag, LibraryFolder
+from hub.policy import GroupAccess
+from hub.text import render_markdown
+
+MAX_FOLDER_DEPTH = 10
+NO_FILE = "There is no file with this id, or you may not see it."
+
+
+def too_large_message() -> str:
+    limit = storage.max_upload_bytes() // (1024 * 1024)
+    return (
+        f"The file is larger than the {limit} MB limit; make it smaller (for example, "
+        f"save images at a lower resolution) or split it into parts."
+    )
+
+
+# --- Folders -------------------------------------------------------------------------
+
+
+def folders_of(user: User, group_id: int):
+    group = get_readable_group(user, group_id)
+    return (
+        select(LibraryFolder)
+        .where(LibraryFolder.group_id == group.id)
+        .order_by(LibraryFolder.name, LibraryFolder.id)
+    )
+
+
+def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -> LibraryFolder:
+    group = get_readable_group(user, group_id)
+    access = group_access(user, group)
+    if not policy.can_create_library_folder(user, group, access):
+        abort(403, _why_not_adding(user, group, access))
+    parent = _folder_in(group, parent_id, "parent_id") if parent_id is not None else None
+    if parent is not None and _depth(parent) >= MAX_FOLDER_DEPTH:
+        abort(
+            422,
+            f"Folders nest at most {MAX_FOLDER_DEPTH} deep; put this one higher up.",
+            errors={"json": {"parent_id": ["Too deep."]}},
+        )
+    name = " ".join(name.split())
+    if not name:
+        abort(422, "Give the folder a name.", errors={"json": {"name": ["Empty."]}})
+    siblings = select(LibraryFolder.id).where(
+        LibraryFolder.group_id == group.id,
+        LibraryFolder.parent_id.is_(None)
+        if parent is None
+        else LibraryFolder.parent_id == parent.id,
+        LibraryFolder.name == name,
+    )
+    if db.session.scalar(siblings) is not None:
+        abort(409, f"There is already a folder called {name!r} here; choose another name.")
+    folder = LibraryFolder(
+        group_id=group.id, parent_id=parent.id if parent else None, name=name, created_by_id=user.id
+    )
+    db.session.add(folder)
+    db.session.commit()
+    return folder
+
+
+def _folder_in(group: Group, folder_id: int, field: str) -> LibraryFolder:
+    folder = db.session.get(LibraryFolder, folder_id)
+    if folder is None or folder.group_id != group.id:
+        abort(
+            422,
+            f"There is no folder with id {folder_id} in this group.",
+            errors={"json": {field: ["No such folder in this group."]}},
+        )
+    return folder
+
+
+def _depth(folder: LibraryFolder) -> int:
+    depth = 1
+    while folder.parent_id is not None and depth <= MAX_FOLDER_DEPTH:
+        folder = db.session.get(LibraryFolder, folder.parent_id)
+        depth += 1
+    return depth
+
+
+# --- Files ---------------------------------------------------------------------------
+
+
+def files_of(user: User, group_id: int, filters: dict):
+    """The group's files, the most recently changed first (a page loads in fixed queries)."""
+    group = get_readable_group(user, group_id)
+    statement = (
+        select(LibraryFile)
+        .where(LibraryFile.group_id == group.id)
+        .options(
+            selectinload(LibraryFile.current_version),
+            selectinload(LibraryFile.tags),
+            selectinload(LibraryFile.uploaded_by),
+        )
+        .order_by(LibraryFile.updated_at.desc(), LibraryFile.id.desc())
+    )
+    if filters.get("folder_id") is not None:
+        statement = statement.where(LibraryFile.folder_id == filters["folder_id"])
+    if filters.get("tag"):
+        tagged = select(LibraryFileTag.file_id).where(
+            LibraryFileTag.tag == filters["tag"].strip().lower()
+        )
+        statement = statement.where(LibraryFile.id.in_(tagged))
+    return statement
+
+
+def upload_file(user: User, group_id: int, upload: FileStorage, data: dict) -> LibraryFile:
+    """Add a file to a group's library: 201, or 413/415/422 with what to do instead."""
+    group = get_readable_group(user, group_id)
+    access = group_access(user, group)
+    if not policy.can_upload_file(user, group, access):
+        abort(403, _why_not_adding(user, group, access))
+    folder_id = data.get("folder_id")
+    if folder_id is not None:
+        _folder_in(group, folder_id, "folder_id")
+    received = _receive(upload)
+    try:
+        now = utcnow()
+        library_file = LibraryFile(
+            group_id=group.id,
+            folder_id=folder_id,
+            title=(data.get("title") or "").strip() or _title_from(received.filename),
+            description=data.get("description") or "",
+            description_html=render_markdown(data.get("description") or ""),
+            uploaded_by_id=user.id,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            tags=[LibraryFileTag(tag=tag) for tag in _clean_tags(data.get("tags") or [])],
+        )
+        db.session.add(library_file)
+        db.session.flush()
+        db.session.add(received.version_row(library_file.id, 1, user.id, now))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        received.discard()
+        raise
+    return get_file(user, library_file.id)
+
+
+def get_file(user: User, file_id: int) -> LibraryFile:
+    return _readable_file(user, file_id)[0]
+
+
+def update_file(user: User, file_id: int, changes: dict) -> LibraryFile:
+    library_file, group, access = _readable_file(user, file_id)
+    if not policy.can_edit_file(user, library_file, group, access):
+        abort(
+            403, "Only the person who uploaded this file or the group's moderators can change it."
+        )
+    if "title" in changes:
+        title = changes["title"].strip()
+        if not title:
+            abort(422, "Give the file a title.", errors={"json": {"title": ["Empty."]}})
+        library_file.title = title
+    if "description" in changes:
+        library_file.description = changes["description"]
+        library_file.description_html = render_markdown(changes["description"])
+    if "tags" in changes:
+        wanted = _clean_tags(changes["tags"])
+        library_file.tags = [t for t in library_file.tags if t.tag in wanted] + [
+            LibraryFileTag(tag=tag) for tag in wanted if tag not in library_file.tag_names
+        ]
+    if "folder_id" in changes:
+        if changes["folder_id"] is not None:
+            _folder_in(group, changes["folder_id"], "folder_id")
+        library_file.folder_id = changes["folder_id"]
+    library_file.updated_at = utcnow()
+    db.session.commit()
+    return get_file(user, library_file.id)
+
+
+def delete_file(user: User, file_id: int) -> None:
+    """Delete a file, all its versions and their stored bytes."""
+    library_file, group, access = _readable_file(user, file_id)
+    if not policy.can_delete_file(user, library_file, group, access):
+        abort(
+            403, "Only the person who uploaded this file or the group's moderators can delete it."
+        )
+    keys = list(
+        db.session.scalars(
+            select(FileVersion.storage_key).where(FileVersion.file_id == library_file.id)
+        )
+    )
+    db.session.delete(library_file)
+    db.session.commit()
+    # After the commit: if it had failed, the rows would still name these bytes.
+    storage.remove(keys)
+
+
+# --- Versions ------------------------------------------------------------------------
+
+
+def add_version(user: User, file_id: int, upload: FileStorage) -> LibraryFile:
+    """Replace a file's content with a new version; search indexes the newest."""
+    library_file, group, access = _readable_file(user, file_id)
+    if not policy.can_edit_file(user, library_file, group, access):
+        abort(
+            403,
+            "Only the person who uploaded this file or the group's moderators can add a version.",
+        )
+    received = _receive(upload)
+    try:
+        # Re-read under a row lock (PostgreSQL), so two versions at once get two numbers.
+        db.session.refresh(library_file, with_for_update=True)
+        now = utcnow()
+        number = library_file.version + 1
+        db.session.add(received.version_row(library_file.id, number, user.id, now))
+        library_file.version = number
+        library_file.updated_at = now
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        received.discard()
+        abort(
+            409,
+            "Someone else added a version of this file at the same moment; "
+            "reload it and try again.",
+        )
+    except BaseException:
+        db.session.rollback()
+        received.discard()
+        raise
+    return get_file(user, library_file.id)
+
+
+def versions_of(user: User, file_id: int):
+    """A file's versions, the newest first."""
+    library_file, _group, _access = _readable_file(user, file_id)
+    return (
+        select(FileVersion)
+        .where(FileVersion.file_id == library_file.id)
+        .options(selectinload(FileVersion.uploaded_by))
+        .order_by(FileVersion.number.desc())
+    )
+
+
+@dataclass
+class Download:
+    path: Path
+    content_type: str
+    filename: str
+    sha256: str
+
+
+def download(user: User, file_id: int, number: int | None = None) -> Download:
+    """The bytes of the newest version, or of version `number`."""
+    library_file, _group, _access = _readable_file(user, file_id)
+    version = db.session.scalar(
+        select(FileVersion).where(
+            FileVersion.file_id == library_file.id,
+            FileVersion.number == (number or library_file.version),
+        )
+    )
+    if version is None:
+        abort(404, f"This file has no version {number}; see its versions for the numbers.")
+    path = storage.path_of(version.storage_key)
+    if not path.is_file():
+        abort(404, "This file's content is missing from storage; ask a site administrator.")
+    return Download(
+        path=path,
+        content_type=version.content_type,
+        filename=_download_name(version),
+        sha256=version.sha256,
+    )
+
+
+def _download_name(version: FileVersion) -> str:
+    """The display name, with the extension its detected type has (never a misleading one)."""
+    kind = next((k for k in KINDS.values() if k.content_type == version.content_type), None)
+    if kind is None or extension_of(version.filename) in kind.extensions:
+        return version.filename
+    return version.filename + kind.extensions[0]
+
+
+# --- Receiving an upload -------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    """An accepted upload, stored under its key, with its kind and text."""
+
+    key: str
+    filename: str
+    kind: Kind
+    size: int
+    sha256: str
+    extraction: Extraction
+
+    def version_row(self, file_id: int, number: int, user_id: int, now) -> FileVersion:
+        return FileVersion(
+            file_id=file_id,
+            number=number,
+            filename=self.filename,
+            content_type=self.kind.content_type,
+            size=self.size,
+            sha256=self.sha256,
+            storage_key=self.key,
+            uploaded_by_id=user_id,
+            created_at=now,
+            text_extracted=self.extraction.extracted,
+            text_extraction_error=self.extraction.error,
+            extracted_text=self.extraction.text,
+        )
+
+    def discard(self) -> None:
+        storage.remove([self.key])
+
+
+def _receive(upload: FileStorage) -> Received:
+    """Stream the upload to storage, decide its kind and read its text; or refuse it."""
+    filename = display_filename(upload.filename)
+    try:
+        incoming = storage.receive(upload.stream, storage.max_upload_bytes())
+    except storage.TooLarge:
+        abort(413, too_large_message())
+    try:
+        kind = detect(incoming.path, filename)
+        extraction = extract_text(incoming.path, kind.name)
+        key = storage.keep(incoming)
+    except Refused as refusal:
+        storage.discard(incoming)
+        abort(refusal.status, refusal.message)
+    except BaseException:
+        storage.discard(incoming)
+        raise
+    return Received(
+        key=key,
+        filename=filename,
+        kind=kind,
+        size=incoming.size,
+        sha256=incoming.sha256,
+        extraction=extraction,
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------
+
+
+def _readable_file(user: User, file_id: int) -> tuple[LibraryFile, Group, GroupAccess]:
+    """The file, its group and your access: 404 if unseen, 403 if its group is unreadable."""
+    library_file = db.session.get(LibraryFile, file_id)
+    group, access = group_of_readable_content(user, library_file, NO_FILE, "library")
+    return library_file, group, access
+
+
+def _why_not_adding(user: User, group: Group, access: GroupAccess) -> str:
+    if group.archived_at is not None:
+        return "This group is archived; its library can be read but not added to."
+    if not access.is_member:
+        return "Join this group to add files to its library."
+    if not policy.can_post(user):
+        return (
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you add files."
+        )
+    return "You may not add files to this group's library."
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    return sorted({" ".join(tag.split()).lower() for tag in tags if tag.strip()})
+
+
+def _title_from(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return (stem.replace("_", " ").strip() or filename)[:200]

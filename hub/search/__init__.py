@@ -1,0 +1,1 @@
+"""Full-text search across everything a person may read."""

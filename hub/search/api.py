@@ -1,0 +1,19 @@
+"""Search API: one search across everything the caller may read."""
+
+from flask_login import current_user
+
+from hub.blueprint import Blueprint
+from hub.search import cli, service
+from hub.search.schemas import SearchQuerySchema, SearchResultSchema
+
+blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search")
+blp.record_once(lambda state: service.init_app(state.app))
+cli.register()
+
+
+@blp.route("/search", methods=["GET"])
+@blp.arguments(SearchQuerySchema, location="query")
+@blp.response(200, SearchResultSchema)
+def search(args):
+    """Files, threads, posts, groups, people, suggestions and sessions you may read."""
+    return service.search(current_user, args)

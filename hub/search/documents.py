@@ -1,0 +1,353 @@
+"""What each kind of thing looks like in the index, read fresh from the database.
+
+A `Source` turns ids into `SearchDoc`s in a few queries (never a query per row) and lists
+every id for a rebuild. A thing that should not be searchable (deleted, deactivated, a
+thread's opening post, a session without a transcript) is simply not returned, and the
+indexer deletes it. To index a new kind of thing, add a Source here and the models that
+change it to `hub/search/tracking.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from hub.extensions import db
+from hub.search.backend import SearchDoc
+
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    load: Callable[[list[int]], list[SearchDoc]]
+    ids: Callable[[], object]  # a select of every id that may be indexed
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def source(type_: str, ids: Callable[[], object]):
+    def register(load: Callable[[list[int]], list[SearchDoc]]):
+        SOURCES[type_] = Source(type_, load, ids)
+        return load
+
+    return register
+
+
+def _group_names(group_ids: set[int]) -> dict[int, str]:
+    from hub.groups.models import Group
+
+    if not group_ids:
+        return {}
+    rows = db.session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids)))
+    return {group_id: name for group_id, name in rows}
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+# --- people --------------------------------------------------------------------------
+
+
+def _people_ids():
+    from hub.auth.models import User
+
+    return select(User.id).where(User.deactivated_at.is_(None)).order_by(User.id)
+
+
+@source("person", _people_ids)
+def load_people(ids: list[int]) -> list[SearchDoc]:
+    from hub.auth.models import User
+
+    people = db.session.scalars(select(User).where(User.id.in_(ids), User.deactivated_at.is_(None)))
+    return [
+        SearchDoc(
+            type="person",
+            id=u.id,
+            title=u.name,
+            body=_join(u.job_title, u.organisation, u.region, u.bio, " ".join(u.expertise_tags)),
+            group_id=None,
+            tags=u.expertise_tags,
+            created_at=u.created_at,
+            url=f"{API}/people/{u.id}",
+        )
+        for u in people
+    ]
+
+
+# --- groups --------------------------------------------------------------------------
+
+
+def _group_ids():
+    from hub.groups.models import Group
+
+    return select(Group.id).order_by(Group.id)
+
+
+def group_doc_scope(group) -> int | None:
+    """Whose search finds the group itself: everyone while it is listed, else its members.
+
+    Mirrors policy.can_list_group for a non-member: hidden and archived groups are not
+    listed, so their own document carries their id and only their readers find it.
+    """
+    from hub import policy
+
+    if policy.can_list_group(group, policy.GroupAccess()):
+        return None
+    return group.id
+
+
+@source("group", _group_ids)
+def load_groups(ids: list[int]) -> list[SearchDoc]:
+    from hub.groups.models import Group
+
+    groups = db.session.scalars(select(Group).where(Group.id.in_(ids)))
+    return [
+        SearchDoc(
+            type="group",
+            id=g.id,
+            title=g.name,
+            body=g.description or "",
+            group_id=group_doc_scope(g),
+            group_name=g.name,
+            tags=g.tag_names,
+            created_at=g.created_at,
+            url=f"{API}/groups/{g.id}",
+        )
+        for g in groups
+    ]
+
+
+# --- forum ---------------------------------------------------------------------------
+
+
+def _thread_ids():
+    from hub.groups.forum.models import Thread
+
+    return select(Thread.id).order_by(Thread.id)
+
+
+@source("thread", _thread_ids)
+def load_threads(ids: list[int]) -> list[SearchDoc]:
+    from hub.groups.forum.models import Post, Thread
+
+    rows = db.session.execute(
+        select(Thread, Post.body)
+        .outerjoin(Post, (Post.thread_id == Thread.id) & Post.is_opening.is_(True))
+        .where(Thread.id.in_(ids))
+    ).all()
+    names = _group_names({t.group_id for t, _ in rows})
+    return [
+        SearchDoc(
+            type="thread",
+            id=t.id,
+            title=t.title,
+            body=body or "",
+            group_id=t.group_id,
+            group_name=names.get(t.group_id),
+            created_at=t.created_at,
+            url=f"{API}/threads/{t.id}",
+            parents=(f"group:{t.group_id}",),
+        )
+        for t, body in rows
+    ]
+
+
+def _post_ids():
+    from hub.groups.forum.models import Post
+
+    return select(Post.id).where(Post.is_opening.is_(False)).order_by(Post.id)
+
+
+@source("post", _post_ids)
+def load_posts(ids: list[int]) -> list[SearchDoc]:
+    from hub.groups.forum.models import Post, Thread
+
+    rows = db.session.execute(
+        select(Post, Thread.title)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.id.in_(ids), Post.is_opening.is_(False))
+    ).all()
+    names = _group_names({p.group_id for p, _ in rows})
+    return [
+        SearchDoc(
+            # The thread's title is shown, not indexed: a search for it finds the thread.
+            type="post",
+            id=p.id,
+            title="",
+            label=f"Re: {title}",
+            body=p.body,
+            group_id=p.group_id,
+            group_name=names.get(p.group_id),
+            created_at=p.created_at,
+            url=f"{API}/posts/{p.id}",
+            parents=(f"thread:{p.thread_id}", f"group:{p.group_id}"),
+        )
+        for p, title in rows
+    ]
+
+
+# --- suggestions -----------------------------------------------------------------------
+
+
+def _suggestion_ids():
+    from hub.groups.suggestions.models import Suggestion
+
+    return select(Suggestion.id).order_by(Suggestion.id)
+
+
+@source("suggestion", _suggestion_ids)
+def load_suggestions(ids: list[int]) -> list[SearchDoc]:
+    from hub.groups.suggestions.models import Suggestion
+
+    rows = db.session.scalars(select(Suggestion).where(Suggestion.id.in_(ids))).all()
+    names = _group_names({s.group_id for s in rows})
+    return [
+        SearchDoc(
+            type="suggestion",
+            id=s.id,
+            title=s.title,
+            body=s.body,
+            group_id=s.group_id,
+            group_name=names.get(s.group_id),
+            created_at=s.created_at,
+            url=f"{API}/suggestions/{s.id}",
+            parents=(f"group:{s.group_id}",),
+        )
+        for s in rows
+    ]
+
+
+# --- library -----------------------------------------------------------------------------
+
+
+def _file_ids():
+    from hub.library.models import LibraryFile
+
+    return select(LibraryFile.id).order_by(LibraryFile.id)
+
+
+@source("file", _file_ids)
+def load_files(ids: list[int]) -> list[SearchDoc]:
+    """A file is searched by its title, description, tags and its newest version's text."""
+    from hub.library.models import FileVersion, LibraryFile
+
+    rows = db.session.execute(
+        select(LibraryFile, FileVersion.extracted_text)
+        .outerjoin(
+            FileVersion,
+            (FileVersion.file_id == LibraryFile.id) & (FileVersion.number == LibraryFile.version),
+        )
+        .where(LibraryFile.id.in_(ids))
+    ).all()
+    names = _group_names({f.group_id for f, _ in rows})
+    return [
+        SearchDoc(
+            type="file",
+            id=f.id,
+            title=f.title,
+            body=_join(f.description, text),
+            group_id=f.group_id,
+            group_name=names.get(f.group_id),
+            tags=f.tag_names,
+            created_at=f.created_at,
+            url=f"{API}/library/files/{f.id}",
+            parents=(f"group:{f.group_id}",),
+        )
+        for f, text in rows
+    ]
+
+
+# --- live session transcripts ---------------------------------------------------------------
+
+
+def _session_ids():
+    from hub.live.models import LiveSession
+
+    return (
+        select(LiveSession.id)
+        .where(LiveSession.transcript_thread_id.is_not(None))
+        .order_by(LiveSession.id)
+    )
+
+
+@source("session", _session_ids)
+def load_sessions(ids: list[int]) -> list[SearchDoc]:
+    """An ended session, searched by its title, description and transcript."""
+    from hub.groups.forum.models import Post
+    from hub.live.models import LiveSession
+
+    sessions = db.session.scalars(
+        select(LiveSession).where(
+            LiveSession.id.in_(ids), LiveSession.transcript_thread_id.is_not(None)
+        )
+    ).all()
+    transcripts: dict[int, list[str]] = {}
+    thread_ids = [s.transcript_thread_id for s in sessions]
+    if thread_ids:
+        for thread_id, body in db.session.execute(
+            select(Post.thread_id, Post.body)
+            .where(Post.thread_id.in_(thread_ids))
+            .order_by(Post.thread_id, Post.id)
+        ):
+            transcripts.setdefault(thread_id, []).append(body)
+    names = _group_names({s.group_id for s in sessions})
+    return [
+        SearchDoc(
+            type="session",
+            id=s.id,
+            title=s.title,
+            body=_join(s.description, *transcripts.get(s.transcript_thread_id, [])),
+            group_id=s.group_id,
+            group_name=names.get(s.group_id),
+            created_at=s.created_at,
+            url=f"{API}/live-sessions/{s.id}",
+            parents=(f"group:{s.group_id}", f"thread:{s.transcript_thread_id}"),
+        )
+        for s in sessions
+    ]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def split_ref(ref: str) -> tuple[str, int]:
+    type_, _, id_ = ref.partition(":")
+    return type_, int(id_)
+
+
+def load(refs: set[str]) -> tuple[list[SearchDoc], list[str]]:
+    """The documents for these refs as the database has them now, and the refs to delete."""
+    by_type: dict[str, list[int]] = {}
+    for ref in refs:
+        type_, id_ = split_ref(ref)
+        by_type.setdefault(type_, []).append(id_)
+    docs: list[SearchDoc] = []
+    for type_, ids in by_type.items():
+        found = SOURCES[type_].load(sorted(ids)) if type_ in SOURCES else []
+        docs.extend(found)
+    present = {doc.ref for doc in docs}
+    return docs, sorted(refs - present)
+
+
+def all_batches(batch_size: int = 1000) -> Iterator[list[SearchDoc]]:
+    """Every document the database holds, in batches (for rebuilds and checks)."""
+    for src in SOURCES.values():
+        ids = list(db.session.scalars(src.ids()))
+        for start in range(0, len(ids), batch_size):
+            yield src.load(ids[start : start + batch_size])
+            db.session.expunge_all()
+
+
+def count_all() -> int:
+    from sqlalchemy import func
+
+    return sum(
+        db.session.scalar(select(func.count()).select_from(src.ids().order_by(None).subquery()))
+        for src in SOURCES.values()
+    )

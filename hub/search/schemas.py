@@ -1,0 +1,65 @@
+from marshmallow import Schema, ValidationError, fields, validate
+
+from hub.fields import UtcDateTime
+from hub.search.backend import TYPES
+
+
+class TypeList(fields.Str):
+    """`file,post`: comma-separated types, each one of TYPES."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        types = [t.strip() for t in text.split(",") if t.strip()]
+        unknown = sorted(set(types) - set(TYPES))
+        if unknown:
+            raise ValidationError(f"Unknown type {', '.join(unknown)}; use {', '.join(TYPES)}.")
+        return types
+
+
+class SearchQuerySchema(Schema):
+    q = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    type = TypeList(metadata={"description": "Comma-separated: " + ", ".join(TYPES)})
+    group_id = fields.Int(validate=validate.Range(min=1))
+    tag = fields.Str(validate=validate.Length(max=60))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=500))
+    page_size = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
+    highlight = fields.Bool(
+        load_default=True,
+        metadata={"description": "false skips the snippets' highlighting (faster)"},
+    )
+
+
+class SearchGroupSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+
+
+class SearchItemSchema(Schema):
+    type = fields.Str()
+    id = fields.Int()
+    title = fields.Str()
+    snippet = fields.Str(metadata={"description": "HTML: escaped text with <mark> around matches"})
+    group = fields.Nested(SearchGroupSchema, allow_none=True)
+    url = fields.Str()
+    score = fields.Float()
+    created_at = UtcDateTime(allow_none=True)
+
+
+class GroupFacetSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    count = fields.Int()
+
+
+class FacetsSchema(Schema):
+    type = fields.Dict(keys=fields.Str(), values=fields.Int())
+    group = fields.List(fields.Nested(GroupFacetSchema))
+
+
+class SearchResultSchema(Schema):
+    total = fields.Int()
+    page = fields.Int()
+    page_size = fields.Int()
+    items = fields.List(fields.Nested(SearchItemSchema))
+    facets = fields.Nested(FacetsSchema)
+    suggestion = fields.Str(allow_none=True)

@@ -1,0 +1,185 @@
+"""Search: the query a person runs, the outbox handler that writes the index, rebuilds.
+
+Who may read what is `hub.policy`'s decision, gathered by the groups service as
+`readable_group_ids(user)`; the backend applies it inside the query.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from hub.extensions import db
+from hub.outbox import OutboxEvent, handles
+from hub.search import documents
+from hub.search.backend import SearchDoc, WhooshBackend
+
+log = logging.getLogger("hub.search")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["hub_search"] = WhooshBackend(index_path(app))
+    app.extensions.setdefault("hub_readiness", {})["search"] = lambda: backend().ready()
+
+
+def index_path(app: Flask | None = None) -> Path:
+    app = app or current_app
+    return Path(app.config["HUB_DATA_DIR"]) / "index"
+
+
+def backend() -> WhooshBackend:
+    return current_app.extensions["hub_search"]
+
+
+# --- searching ------------------------------------------------------------------------
+
+
+def search(user, args: dict) -> dict:
+    """One page of results for this person, in the shape of API.md's "Search"."""
+    from hub.groups.service import readable_group_ids
+
+    allowed = readable_group_ids(user)
+    result = backend().search(
+        args["q"],
+        allowed,
+        types=args.get("type") or (),
+        group_id=args.get("group_id"),
+        tag=args.get("tag"),
+        page=args["page"],
+        page_size=args["page_size"],
+        highlight=args.get("highlight", True),
+    )
+    shown_groups = {h.group_id for h in result.hits if h.group_id is not None}
+    names = documents._group_names(shown_groups | set(result.group_counts))
+    items = []
+    for hit in result.hits:
+        if hit.group_id is not None:
+            group = {"id": hit.group_id, "name": names.get(hit.group_id, hit.group_name)}
+        elif hit.type == "group":
+            group = {"id": hit.id, "name": hit.title}
+        else:
+            group = None
+        items.append(
+            {
+                "type": hit.type,
+                "id": hit.id,
+                "title": hit.title,
+                "snippet": hit.snippet,
+                "group": group,
+                "url": hit.url,
+                "score": hit.score,
+                "created_at": hit.created_at,
+            }
+        )
+    facet_groups = sorted(result.group_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "total": result.total,
+        "page": args["page"],
+        "page_size": args["page_size"],
+        "items": items,
+        "facets": {
+            "type": dict(sorted(result.type_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "group": [
+                {"id": gid, "name": names.get(gid, ""), "count": count}
+                for gid, count in facet_groups
+            ],
+        },
+        "suggestion": result.suggestion,
+    }
+
+
+# --- writing: the outbox handler --------------------------------------------------------
+
+
+@handles("search")
+def apply_changes(payloads: list[dict]) -> None:
+    """Index or delete what changed, as the database has it now: one writer, one commit."""
+    refs = {p["ref"] for p in payloads}
+    cascades = {p["ref"] for p in payloads if p.get("cascade")}
+    refs |= _children(cascades)
+    refs |= _transcripts_touched(refs)
+    docs, missing = documents.load(refs)
+    backend().index(docs, deletes=missing)
+
+
+def _children(refs: set[str]) -> set[str]:
+    """Documents that show something of these (a thread's title on its posts)."""
+    thread_ids = [documents.split_ref(r)[1] for r in refs if r.startswith("thread:")]
+    if not thread_ids:
+        return set()
+    from hub.groups.forum.models import Post
+
+    ids = db.session.scalars(
+        select(Post.id).where(Post.thread_id.in_(thread_ids), Post.is_opening.is_(False))
+    )
+    return {f"post:{i}" for i in ids}
+
+
+def _transcripts_touched(refs: set[str]) -> set[str]:
+    """A session's document holds its transcript thread's text."""
+    if "session" not in documents.SOURCES:
+        return set()
+    thread_ids = {documents.split_ref(r)[1] for r in refs if r.startswith("thread:")}
+    post_ids = [documents.split_ref(r)[1] for r in refs if r.startswith("post:")]
+    from hub.groups.forum.models import Post
+    from hub.live.models import LiveSession
+
+    if post_ids:
+        thread_ids |= set(db.session.scalars(select(Post.thread_id).where(Post.id.in_(post_ids))))
+    if not thread_ids:
+        return set()
+    ids = db.session.scalars(
+        select(LiveSession.id).where(LiveSession.transcript_thread_id.in_(thread_ids))
+    )
+    return {f"session:{i}" for i in ids}
+
+
+# --- rebuilding and checking -------------------------------------------------------------
+
+
+def rebuild(progress: Callable[[int], None] | None = None, procs: int = 2) -> int:
+    """Build a new index from the database beside the live one, then swap it in.
+
+    Changes committed while it builds are drained into the old index as usual; after the
+    swap they are applied again to the new one (their outbox rows are newer than the mark).
+    """
+    path = index_path()
+    building = path.with_name(f"index.building-{os.getpid()}")
+    mark = db.session.scalar(select(func.max(OutboxEvent.id))) or 0
+    count = WhooshBackend.build(building, documents.all_batches(), procs=procs, progress=progress)
+    old = path.with_name(f"index.old-{os.getpid()}-{int(time.time())}")
+    if path.exists():
+        path.rename(old)
+    building.rename(path)
+    backend().reopen()
+    shutil.rmtree(old, ignore_errors=True)
+    later = db.session.scalars(
+        select(OutboxEvent.payload).where(OutboxEvent.kind == "search", OutboxEvent.id > mark)
+    ).all()
+    if later:
+        apply_changes(list(later))
+    return count
+
+
+def check(fix: bool = False) -> dict[str, list[str]]:
+    """Refs missing from the index, stale in it, or in it but not in the database."""
+    indexed = backend().stamps()
+    wanted: dict[str, SearchDoc] = {}
+    for batch in documents.all_batches():
+        for doc in batch:
+            wanted[doc.ref] = doc
+    missing = sorted(ref for ref in wanted if ref not in indexed)
+    stale = sorted(
+        ref for ref, doc in wanted.items() if ref in indexed and indexed[ref] != doc.stamp()
+    )
+    extra = sorted(ref for ref in indexed if ref not in wanted)
+    if fix and (missing or stale or extra):
+        backend().index([wanted[r] for r in missing + stale], deletes=extra)
+    return {"missing": missing, "stale": stale, "extra": extra}

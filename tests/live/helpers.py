@@ -1,0 +1,160 @@
+"""Helpers for the live tests: a real server in a thread, real Socket.IO clients, and
+groups and sessions made through the API."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import socketio
+from werkzeug.serving import make_server
+
+from hub.live.runtime import runtime
+from tests.factories import ApiClient
+from tests.groups.helpers import add_member, make_group
+
+API = "/api/v1"
+NAMESPACE = "/live"
+
+__all__ = ["add_member", "make_group"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ThreadedServer:
+    """The app served by werkzeug's threaded server (Flask-SocketIO's threading mode, the
+    mode `flask hub serve` runs) on a free port, in a daemon thread of the test process."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        runtime(self.app).stopped.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class LiveClient:
+    """A real python-socketio client on `/live` that records every `live_event`."""
+
+    def __init__(self, url: str, token: str | None = None, connect: bool = True, **kwargs):
+        self.url = url
+        self.token = token
+        self.events: list[dict] = []
+        self.changed = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("live_event", self._record, namespace=NAMESPACE)
+        if connect:
+            self.connect(**kwargs)
+
+    def _record(self, event: dict) -> None:
+        with self.changed:
+            self.events.append(event)
+            self.changed.notify_all()
+
+    def connect(self, **kwargs) -> None:
+        options = {"namespaces": [NAMESPACE], "transports": ["websocket"], "wait_timeout": 10}
+        if self.token is not None:
+            options["auth"] = {"token": self.token}
+        options.update(kwargs)
+        self.sio.connect(self.url, **options)
+
+    def call(self, event: str, payload=None, timeout: float = 10) -> dict:
+        return self.sio.call(event, payload, namespace=NAMESPACE, timeout=timeout)
+
+    def ok(self, event: str, payload=None) -> dict:
+        answer = self.call(event, payload)
+        assert answer["ok"] is True, answer
+        return answer
+
+    def error(self, event: str, payload=None) -> str:
+        answer = self.call(event, payload)
+        assert answer["ok"] is False, answer
+        assert set(answer["error"]) >= {"code", "message"}, answer
+        return answer["error"]["code"]
+
+    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 10) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate(self.events):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; events so far: {self.events}")
+                self.changed.wait(left)
+            return list(self.events)
+
+    def wait_for_types(self, *types: str, timeout: float = 10) -> list[dict]:
+        """Wait until these event types have arrived, in this order; returns the events
+        other than presence."""
+
+        def arrived(events):
+            seen = [e["type"] for e in events if e["type"] != "presence"]
+            it = iter(seen)
+            return all(t in it for t in types)
+
+        events = self.wait_for(arrived, timeout)
+        return [e for e in events if e["type"] != "presence"]
+
+    def of_type(self, *types: str) -> list[dict]:
+        with self.changed:
+            return [e for e in self.events if e["type"] in types]
+
+    def visible(self) -> list[dict]:
+        """Events with a seq of their own (not presence, not private ones)."""
+        with self.changed:
+            return [e for e in self.events if e["type"] != "presence"]
+
+    def clear(self) -> None:
+        with self.changed:
+            self.events.clear()
+
+    def disconnect(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+def schedule(owner: ApiClient, group_id: int, **fields) -> dict:
+    body = {
+        "title": "Peer challenge: what we learned",
+        "description": "Ask the project team anything.",
+        "starts_at": "2026-11-22T14:00:00Z",
+        "moderated": False,
+        "allow_anonymous": True,
+        "panelist_ids": [],
+        **fields,
+    }
+    response = owner.post(f"{API}/groups/{group_id}/live-sessions", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def start(person: ApiClient, session_id: int) -> dict:
+    response = person.post(f"{API}/live-sessions/{session_id}/start")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def end(person: ApiClient, session_id: int) -> dict:
+    response = person.post(f"{API}/live-sessions/{session_id}/end")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def ban(owner: ApiClient, group_id: int, person: ApiClient) -> None:
+    response = owner.delete(f"{API}/groups/{group_id}/members/{person.user_id}?ban=true")
+    assert response.status_code == 204, response.json
+
+
+def seqs(events: list[dict]) -> list[int]:
+    return [e["seq"] for e in events]

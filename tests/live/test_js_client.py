@@ -1,0 +1,61 @@
+"""The official Socket.IO JavaScript client (socket.io-client from npm, run by Node.js)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.live.helpers import start
+
+JS = Path(__file__).parent / "js"
+
+
+def _node_client() -> str:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip(
+            "Node.js (node and npm) is not installed; the JavaScript client test "
+            "needs it (apt-get install nodejs npm)."
+        )
+    if not (JS / "node_modules" / "socket.io-client").is_dir():
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=JS, check=True, timeout=300
+        )
+    return node
+
+
+@pytest.mark.parametrize("database", ["sqlite"])
+def test_the_official_javascript_client_joins_asks_and_hears(cast, server, clients):
+    node = _node_client()
+    start(cast.owner, cast.session_id)
+    watcher = clients(cast.other.token)
+    watcher.ok("join", {"session_id": cast.session_id})
+
+    run = subprocess.run(
+        [node, "client.js", server.url, cast.member.token, str(cast.session_id)],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    by_kind = {}
+    for line in lines:
+        by_kind.setdefault(line["kind"], []).append(line["body"])
+    joined = by_kind["join"][0]
+    assert joined["ok"] is True and joined["seq"] == 1
+    assert joined["session"]["status"] == "live"
+    asked = by_kind["ask"][0]
+    assert asked["ok"] is True
+    assert asked["question"]["author"]["id"] == cast.member.user_id
+    created = [e for e in by_kind["event"] if e["type"] == "question.created"]
+    assert created[0]["data"]["id"] == asked["question"]["id"]
+    assert created[0]["seq"] == 2 and created[0]["session_id"] == cast.session_id
+    # A Python client in the same room heard the same event with the same seq.
+    seen = watcher.wait_for_types("question.created")[-1]
+    assert seen == created[0]

@@ -1,0 +1,194 @@
+"""Search through GET /api/v1/search: the query language, filters, facets, snippets."""
+
+from tests.search.helpers import (
+    API,
+    add_member,
+    drain,
+    make_group,
+    refs,
+    reply,
+    search,
+    start_thread,
+    suggest,
+)
+
+
+def _library(factory):
+    """An open group with a few threads, posts and a suggestion; returns (owner, ids)."""
+    owner = factory.person(
+        name="Priya Shah", job_title="Head of audit", organisation="Leeds City Council"
+    )
+    group = make_group(
+        owner,
+        "open",
+        name="Peer challenge network",
+        description="Councils learning from each other.",
+        tags=["audit"],
+    )
+    ids = {"group": group}
+    ids["thread"] = start_thread(
+        owner,
+        group,
+        "Preparing for a corporate peer challenge",
+        "How did other councils prepare the position statement?",
+    )
+    ids["post"] = reply(
+        owner, ids["thread"], "Our organisations shared a timeline with the review team."
+    )
+    ids["phrase"] = reply(
+        owner, ids["thread"], "The challenge team read our statement; peer review went well."
+    )
+    ids["suggestion"] = suggest(
+        owner, group, "Publish every peer review", "Open reports help other authorities learn."
+    )
+    return owner, ids
+
+
+def test_search_finds_threads_posts_suggestions_groups_and_people(factory):
+    owner, ids = _library(factory)
+    result = search(owner, "peer")
+    assert set(result) == {"total", "page", "page_size", "items", "facets", "suggestion"}
+    assert {
+        ("thread", ids["thread"]),
+        ("post", ids["phrase"]),
+        ("suggestion", ids["suggestion"]),
+        ("group", ids["group"]),
+    } <= refs(result)
+    item = next(i for i in result["items"] if i["type"] == "thread")
+    assert item["url"] == f"{API}/threads/{ids['thread']}"
+    assert item["group"] == {"id": ids["group"], "name": "Peer challenge network"}
+    assert item["created_at"].endswith("Z") and item["score"] > 0
+    assert refs(search(owner, "Priya")) == {("person", owner.user_id)}
+    assert search(owner, "peer")["suggestion"] is None
+
+
+def test_stemming_finds_british_plurals_and_the_title_ranks_first(factory):
+    owner, ids = _library(factory)
+    assert ("post", ids["post"]) in refs(search(owner, "organisation"))
+    council = search(owner, "council")
+    assert ("thread", ids["thread"]) in refs(council)
+    assert council["items"][0]["type"] in ("thread", "group", "person")
+    # "preparing" is in the thread's title and body: the title boost puts it first.
+    assert search(owner, "prepare")["items"][0] == next(
+        i for i in search(owner, "prepare")["items"] if i["type"] == "thread"
+    )
+
+
+def test_phrases_prefixes_and_negation(factory):
+    owner, ids = _library(factory)
+    phrase = refs(search(owner, '"peer review"'))
+    assert ("post", ids["phrase"]) in phrase
+    assert ("post", ids["post"]) not in phrase
+    assert ("post", ids["post"]) in refs(search(owner, "organ*"))
+    assert ("post", ids["post"]) in refs(search(owner, "timel*"))
+    without = refs(search(owner, "review -statement"))
+    assert ("post", ids["phrase"]) not in without
+    assert ("suggestion", ids["suggestion"]) in without
+    assert search(owner, "statement peer")["total"] >= 1
+    assert search(owner, "statement zebra")["total"] == 0
+
+
+def test_filters_by_type_group_and_tag_and_counts_facets(factory):
+    owner, ids = _library(factory)
+    other = make_group(owner, "open", name="Housing officers", tags=["housing"])
+    start_thread(owner, other, "Peer support for housing", "Temporary accommodation peers.")
+    everything = search(owner, "peer*")
+    assert everything["facets"]["type"]["thread"] == 2
+    groups = {g["id"]: g for g in everything["facets"]["group"]}
+    assert groups[other] == {"id": other, "name": "Housing officers", "count": 1}
+    assert groups[ids["group"]]["count"] >= 3
+    assert everything["total"] == sum(everything["facets"]["type"].values())
+
+    threads = search(owner, "peer*", type="thread")
+    assert {i["type"] for i in threads["items"]} == {"thread"} and threads["total"] == 2
+    assert {i["type"] for i in search(owner, "peer*", type="thread,suggestion")["items"]} == {
+        "thread",
+        "suggestion",
+    }
+    in_group = search(owner, "peer*", group_id=other)
+    assert refs(in_group) == {("thread", in_group["items"][0]["id"])}
+    assert len(refs(search(owner, "housing"))) == 2
+    assert refs(search(owner, "housing", tag="housing")) == {("group", other)}
+    assert search(owner, "peer*", tag="housing")["total"] == 0
+    bad = owner.get(f"{API}/search", query_string={"q": "peer", "type": "memo"})
+    assert bad.status_code == 422 and "type" in bad.json["errors"]["query"]
+    assert owner.get(f"{API}/search").status_code == 422
+
+
+def test_snippets_mark_the_words_and_escape_the_rest(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(
+        owner,
+        group,
+        "Scrutiny",
+        "Budget <script>alert(1)</script> scrutiny of councils & their budgets",
+    )
+    result = search(owner, "budgets")
+    snippet = next(i["snippet"] for i in result["items"] if i["id"] == thread)
+    assert "<mark>Budget</mark>" in snippet and "<mark>budgets</mark>" in snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "&amp;" in snippet
+    plain = search(owner, "budgets", highlight="false")
+    assert "<mark>" not in plain["items"][0]["snippet"]
+
+
+def test_pagination(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(owner, group, "Waste collection", "Bins weekly.")
+    for n in range(7):
+        reply(owner, thread, f"Bins reply number {n}.")
+    first = search(owner, "bins", page_size=3)
+    second = search(owner, "bins", page_size=3, page=2)
+    last = search(owner, "bins", page_size=3, page=3)
+    assert first["total"] == 8 and (first["page"], first["page_size"]) == (1, 3)
+    assert len(first["items"]) == 3 and len(second["items"]) == 3 and len(last["items"]) == 2
+    assert not refs(first) & refs(second)
+    assert search(owner, "bins", page=9)["items"] == []
+
+
+def test_suggestion_offers_the_nearest_readable_word(factory):
+    owner, ids = _library(factory)
+    result = search(owner, "chalenge")
+    assert result["total"] == 0
+    assert result["suggestion"] == "challenge"
+    assert search(owner, "peer chalenge")["suggestion"] == "peer challenge"
+    assert search(owner, "xqzvkw")["suggestion"] is None
+
+
+def test_edits_and_deletions_reach_the_index(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(owner, group, "Libraries", "Opening hours.")
+    post = reply(owner, thread, "Mobile library routes.")
+    assert ("post", post) in refs(search(owner, "mobile"))
+    assert owner.patch(f"{API}/posts/{post}", json={"body": "Volunteer rotas."}).status_code == 200
+    assert search(owner, "mobile")["total"] == 0
+    assert ("post", post) in refs(search(owner, "volunteer"))
+    assert (
+        owner.patch(f"{API}/threads/{thread}", json={"title": "Branch libraries"}).status_code
+        == 200
+    )
+    assert search(owner, "volunteer")["items"][0]["title"] == "Re: Branch libraries"
+    assert owner.delete(f"{API}/posts/{post}").status_code == 204
+    assert search(owner, "volunteer")["total"] == 0
+    other = factory.person()
+    add_member(owner, group, other)
+    reply(other, thread, "Mobile again")
+    assert owner.delete(f"{API}/threads/{thread}").status_code == 204
+    assert search(owner, "mobile OR hours OR libraries")["total"] == 0
+    assert search(owner, "branch")["total"] == 0
+
+
+def test_people_leave_the_index_when_profiles_change(app, factory):
+    person = factory.person(name="Olumide Adeyemi")
+    drain(app)
+    assert refs(search(person, "olumide")) == {("person", person.user_id)}
+    assert (
+        person.patch(
+            f"{API}/me", json={"name": "Ola Adeyemi", "expertise": ["planning"]}
+        ).status_code
+        == 200
+    )
+    assert search(person, "olumide")["total"] == 0
+    assert refs(search(person, "planning", type="person")) == {("person", person.user_id)}

@@ -1,0 +1,146 @@
+"""The data generator: counts, consistency, determinism, and that its people can sign in."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from hub.auth.models import User, UserExpertise
+from hub.extensions import db
+from hub.groups.forum.models import Post, Thread
+from hub.groups.models import Group, Membership
+from hub.groups.suggestions.models import Suggestion
+from hub.messages.models import Conversation, Message
+from hub.notifications.models import Notification
+from hub.people.models import Connection
+from hub.seeding import SEED_PASSWORD, generate
+
+TINY = {"people": 200, "groups": 10, "posts": 300, "conversations": 40}
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _people() -> list[tuple[str, str]]:
+    return list(db.session.execute(sa.select(User.name, User.email).order_by(User.id)))
+
+
+def _empty_every_table() -> None:
+    db.session.remove()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def test_small_generator_at_tiny_size(app):
+    with app.app_context():
+        result = generate("small", seed=7, progress=False, **TINY)
+
+        assert _count(User) == 200 == result.counts["users"]
+        assert _count(Group) == 10
+        assert _count(UserExpertise) >= 200
+        assert _count(Connection) > 0
+        assert _count(Conversation) == 40
+        assert _count(Message) >= 40
+        assert _count(Notification) > 0
+        assert _count(Membership) == result.counts["memberships"]
+        assert _count(Post) == 300
+        assert _count(Suggestion) == result.counts["suggestions"]
+
+        # Each thread's post_count and last_post_at agree with its posts; one opening post.
+        threads = db.session.execute(
+            sa.select(Thread.id, Thread.post_count, Thread.last_post_at)
+        ).all()
+        stats = {
+            row.thread_id: row
+            for row in db.session.execute(
+                sa.select(
+                    Post.thread_id,
+                    sa.func.count().label("posts"),
+                    sa.func.max(Post.created_at).label("last"),
+                    sa.func.sum(sa.case((Post.is_opening, 1), else_=0)).label("openings"),
+                ).group_by(Post.thread_id)
+            )
+        }
+        assert len(threads) == len(stats) > 0
+        for thread_id, post_count, last_post_at in threads:
+            assert stats[thread_id].posts == post_count
+            assert stats[thread_id].last == last_post_at
+            assert stats[thread_id].openings == 1
+        # Authors of posts are members of the post's group.
+        outsiders = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Post)
+            .outerjoin(
+                Membership,
+                sa.and_(Membership.group_id == Post.group_id, Membership.user_id == Post.author_id),
+            )
+            .where(Membership.user_id.is_(None))
+        )
+        assert outsiders == 0
+
+        # member_count agrees with the memberships of every group.
+        counted = dict(
+            db.session.execute(
+                sa.select(Membership.group_id, sa.func.count()).group_by(Membership.group_id)
+            ).all()
+        )
+        for group_id, member_count in db.session.execute(sa.select(Group.id, Group.member_count)):
+            assert counted.get(group_id, 0) == member_count
+        # Each group has exactly one owner, who created it.
+        owners = db.session.execute(
+            sa.select(Membership.group_id, Membership.user_id).where(Membership.role == "owner")
+        ).all()
+        assert len(owners) == 10
+        creators = dict(db.session.execute(sa.select(Group.id, Group.created_by_id)).all())
+        assert all(creators[group_id] == user_id for group_id, user_id in owners)
+
+        # The benchmark person belongs to every group here (fewer than 20 exist).
+        bench = db.session.scalar(sa.select(User).where(User.email == result.bench_email))
+        assert bench.id == 1
+        assert result.bench_groups == 10
+        assert _count(sa.select(Membership).where(Membership.user_id == 1).subquery()) == 10
+
+
+def test_generated_people_sign_in_with_the_shared_password(app, client):
+    with app.app_context():
+        result = generate("small", seed=3, progress=False, **TINY)
+    login = client.post(
+        "/api/v1/auth/login", json={"email": result.bench_email, "password": SEED_PASSWORD}
+    )
+    assert login.status_code == 200, login.json
+    found = client.get("/api/v1/people", query_string={"q": "council"})
+    assert found.status_code == 200
+    assert found.json
+
+
+def test_same_seed_same_data_other_seed_other_data(app):
+    with app.app_context():
+        generate("small", seed=11, progress=False, **TINY)
+        first = _people()
+        first_groups = list(db.session.scalars(sa.select(Group.name).order_by(Group.id)))
+        first_members = set(db.session.execute(sa.select(Membership.group_id, Membership.user_id)))
+        assert len({email for _, email in first}) == 200
+
+        _empty_every_table()
+        generate("small", seed=11, progress=False, **TINY)
+        assert _people() == first
+        assert list(db.session.scalars(sa.select(Group.name).order_by(Group.id))) == first_groups
+        members = set(db.session.execute(sa.select(Membership.group_id, Membership.user_id)))
+        assert members == first_members
+
+        _empty_every_table()
+        generate("small", seed=12, progress=False, **TINY)
+        assert _people() != first
+
+
+def test_seed_command_refuses_a_database_with_people(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        generate("small", seed=5, progress=False, **TINY)
+        refused = runner.invoke(args=["hub", "seed", "--scale", "small"])
+        skipped = runner.invoke(args=["hub", "seed", "--scale", "small", "--if-empty"])
+    assert refused.exit_code != 0
+    assert "empty" in refused.output
+    assert skipped.exit_code == 0
+    assert "not seeding" in skipped.output
