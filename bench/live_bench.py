@@ -1,0 +1,483 @@
+"""Live fan-out benchmark: N clients in one session, a question every 100 ms for 30 s.
+
+    .venv/bin/python bench/live_bench.py --clients 1000                  # one process
+    .venv/bin/python bench/live_bench.py --clients 1000 --processes 2    # two, via Redis
+
+The server is what production runs: `gunicorn -c gunicorn.conf.py wsgi:app` (the gevent
+worker, one worker a process); with --processes 2, two such servers share the database
+and Redis (HUB_REDIS_URL), and the clients are spread over both. The clients are real
+python-socketio asyncio clients (websocket transport) in several client processes; each
+joins the session, and each question carries the time it was sent, so a client's
+delivery latency is its arrival time minus that (one clock: all on this machine). Askers
+are separate connections (60 of them, so that no one passes the 10-questions-a-minute
+limit). Lost events: the (client, question) pairs a client never received, counted after
+a 5 s grace period; a seq gap in what a client received counts too.
+
+Prints a table and appends it, with the date, machine and command, to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+ASKERS = 60
+NAMESPACE = "/live"
+
+
+# --- Data --------------------------------------------------------------------------
+
+
+def prepare(database_url: str, data_dir: Path, people: int) -> dict:
+    """An open group with `people` members, a live session, and a token for each person."""
+    from sqlalchemy import insert
+
+    from hub import create_app
+    from hub.auth.models import ApiToken, User
+    from hub.auth.service import _hash_token
+    from hub.db import utcnow
+    from hub.extensions import db
+    from hub.groups.models import Group, Membership
+    from hub.live import service
+
+    app = create_app(
+        {
+            "HUB_ENV": "testing",
+            "HUB_DATA_DIR": str(data_dir),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "HUB_EMAIL_VERIFICATION": "off",
+            "HUB_OUTBOX_DRAIN": "worker",
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        now = utcnow()
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "id": i,
+                    "email": f"bench{i}@bench.gov.uk",
+                    "name": f"Bench Person {i}",
+                    "role": "officer",
+                    "password_hash": "x",
+                    "email_verified_at": now,
+                    "approved_at": now,
+                    "created_at": now,
+                }
+                for i in range(1, people + 1)
+            ],
+        )
+        group = Group(
+            name="Live bench",
+            slug="live-bench",
+            visibility="open",
+            member_count=people,
+            created_by_id=1,
+        )
+        db.session.add(group)
+        db.session.flush()
+        db.session.execute(
+            insert(Membership),
+            [
+                {
+                    "group_id": group.id,
+                    "user_id": i,
+                    "role": "owner" if i == 1 else "member",
+                    "joined_at": now,
+                }
+                for i in range(1, people + 1)
+            ],
+        )
+        tokens = {i: f"khub_bench_{i}_{os.urandom(8).hex()}" for i in range(1, people + 1)}
+        db.session.execute(
+            insert(ApiToken),
+            [
+                {"user_id": i, "name": "bench", "token_hash": _hash_token(t), "created_at": now}
+                for i, t in tokens.items()
+            ],
+        )
+        db.session.commit()
+        owner = db.session.get(User, 1)
+        live = service.schedule_session(
+            owner,
+            group.id,
+            {
+                "title": "Bench",
+                "description": "",
+                "starts_at": now,
+                "ends_at": None,
+                "moderated": False,
+                "allow_anonymous": False,
+                "panelist_ids": [],
+                "transcript_includes_chat": False,
+            },
+        )
+        service.start_session(owner, live.id)
+        session_id = live.id
+        db.session.remove()
+        db.engine.dispose()
+    return {"session_id": session_id, "tokens": [tokens[i] for i in sorted(tokens)]}
+
+
+# --- Servers -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-c",
+        "gunicorn.conf.py",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+        "wsgi:app",
+    ]
+    handle = open(log, "w")  # noqa: SIM115 - open while the server runs
+    return subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"server exited:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"server not healthy:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- Clients -------------------------------------------------------------------------
+
+
+def client_process(urls, tokens, session_id, ready, go_home, results) -> None:
+    asyncio.run(_clients(urls, tokens, session_id, ready, go_home, results))
+
+
+async def _clients(urls, tokens, session_id, ready, go_home, results) -> None:
+    import socketio
+
+    received: list[dict] = [{"lat": [], "numbers": set(), "seqs": []} for _ in tokens]
+    sockets = []
+
+    def handler(index):
+        async def on_event(event):
+            if event["type"] != "question.created":
+                return
+            now = time.time()
+            kind, number, sent = event["data"]["text"].split()
+            if kind != "q":  # warm-up
+                return
+            mine = received[index]
+            mine["lat"].append(now - float(sent))
+            mine["numbers"].add(int(number))
+            mine["seqs"].append(event["seq"])
+
+        return on_event
+
+    async def connect(index, token):
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("live_event", handler(index), namespace=NAMESPACE)
+        url = urls[index % len(urls)]
+        for attempt in range(5):
+            try:
+                await client.connect(
+                    url,
+                    namespaces=[NAMESPACE],
+                    transports=["websocket"],
+                    auth={"token": token},
+                    wait_timeout=30,
+                )
+                break
+            except Exception:
+                await asyncio.sleep(0.5 + attempt)
+        answer = await client.call(
+            "join", {"session_id": session_id}, namespace=NAMESPACE, timeout=60
+        )
+        assert answer["ok"], answer
+        sockets.append(client)
+
+    batch = 25
+    for start in range(0, len(tokens), batch):
+        await asyncio.gather(
+            *(connect(start + i, t) for i, t in enumerate(tokens[start : start + batch]))
+        )
+    ready.release()
+    while not go_home.is_set():
+        await asyncio.sleep(0.2)
+    for client in sockets:
+        await client.disconnect()
+    results.put(
+        [{"lat": r["lat"], "numbers": sorted(r["numbers"]), "seqs": r["seqs"]} for r in received]
+    )
+
+
+async def ask_all(url, tokens, session_id, duration, interval) -> dict[int, int]:
+    """Ask a question every `interval` seconds; returns question number -> seq... acked."""
+    import socketio
+
+    askers = []
+    for token in tokens:
+        client = socketio.AsyncClient(reconnection=False)
+        await client.connect(
+            url,
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            auth={"token": token},
+            wait_timeout=30,
+        )
+        askers.append(client)
+    acked: dict[int, bool] = {}
+    failures: list[dict] = []
+    # Warm-up (not measured): the first questions compile queries and fill caches.
+    for number, client in enumerate(askers[:5]):
+        await client.call(
+            "ask",
+            {"session_id": session_id, "text": f"w {number} 0"},
+            namespace=NAMESPACE,
+            timeout=30,
+        )
+    await asyncio.sleep(1)
+
+    async def ask(number):
+        client = askers[number % len(askers)]
+        answer = await client.call(
+            "ask",
+            {"session_id": session_id, "text": f"q {number} {time.time():.6f}"},
+            namespace=NAMESPACE,
+            timeout=30,
+        )
+        if answer["ok"]:
+            acked[number] = True
+        else:
+            failures.append(answer)
+
+    tasks = []
+    began = time.monotonic()
+    count = int(duration / interval)
+    for number in range(count):
+        delay = began + number * interval - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(ask(number)))
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for client in askers:
+        await client.disconnect()
+    if failures:
+        print(f"{len(failures)} asks refused, e.g. {failures[0]}", file=sys.stderr)
+    return acked
+
+
+# --- The run -------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run(args) -> dict:
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    work = Path(tempfile.mkdtemp(prefix="live-bench-"))
+    database = args.database or f"sqlite:///{work / 'hub.sqlite3'}"
+    data = prepare(database, work, args.clients + ASKERS)
+    tokens = data["tokens"]
+    session_id = data["session_id"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(
+        {
+            "HUB_ENV": "production",
+            "HUB_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "HUB_DATA_DIR": str(work),
+            "HUB_DATABASE_URL": database,
+            "HUB_EMAIL_VERIFICATION": "off",
+            "HUB_OUTBOX_DRAIN": "worker",
+        }
+    )
+    if args.processes > 1:
+        env["HUB_REDIS_URL"] = args.redis
+    servers, urls = [], []
+    try:
+        for n in range(args.processes):
+            port = free_port()
+            log = work / f"server-{n}.log"
+            process = start_server(port, env, log)
+            servers.append(process)
+            urls.append(f"http://127.0.0.1:{port}")
+            wait_healthy(urls[-1], process, log)
+
+        ctx = multiprocessing.get_context("spawn")
+        ready, go_home, results = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+        receivers = tokens[: args.clients]
+        shares = [receivers[i :: args.client_processes] for i in range(args.client_processes)]
+        workers = [
+            ctx.Process(
+                target=client_process, args=(urls, share, session_id, ready, go_home, results)
+            )
+            for share in shares
+            if share
+        ]
+        connect_began = time.monotonic()
+        for worker in workers:
+            worker.start()
+        for _ in workers:
+            if not ready.acquire(timeout=600):
+                sys.exit("clients did not all connect in 10 minutes")
+        connect_seconds = time.monotonic() - connect_began
+        time.sleep(2)  # let presence settle
+        askers = tokens[args.clients :]
+        acked = asyncio.run(ask_all(urls[0], askers, session_id, args.duration, args.interval))
+        time.sleep(5)  # grace
+        go_home.set()
+        collected = [results.get(timeout=300) for _ in workers]
+        for worker in workers:
+            worker.join(60)
+    finally:
+        for process in servers:
+            stop(process)
+
+    everyone = [client for batch in collected for client in batch]
+    latencies = [value for client in everyone for value in client["lat"]]
+    expected = set(acked)
+    lost = sum(len(expected - set(client["numbers"])) for client in everyone)
+    gaps = sum(
+        1
+        for client in everyone
+        for a, b in zip(client["seqs"], client["seqs"][1:], strict=False)
+        if b != a + 1
+    )
+    return {
+        "clients": len(everyone),
+        "processes": args.processes,
+        "questions": len(expected),
+        "deliveries": len(latencies),
+        "expected": len(expected) * len(everyone),
+        "lost": lost,
+        "seq_gaps": gaps,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": max(latencies) * 1000 if latencies else float("nan"),
+        "connect_s": connect_seconds,
+        "load": load,
+        "database": "postgresql" if database.startswith("postgresql") else "sqlite",
+    }
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.system()} {platform.release()}; {os.cpu_count()} CPUs ({cpu}); "
+        f"{memory:.1f} GiB RAM; Python {platform.python_version()}"
+    )
+
+
+def report(result: dict, args) -> str:
+    mode = (
+        "one process"
+        if result["processes"] == 1
+        else f"{result['processes']} processes sharing Redis"
+    )
+    target = "met" if result["p99_ms"] <= 200 and result["lost"] == 0 else "missed"
+    return "\n".join(
+        [
+            f"## Live fan-out, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {mode}",
+            "",
+            f"- Machine: {machine()}; clients and servers on the same machine; load average "
+            f"before the run {result['load']}",
+            f"- Command: `{shlex.join(['python', 'bench/live_bench.py', *sys.argv[1:]])}`",
+            f"- Server: `gunicorn -c gunicorn.conf.py wsgi:app` (gevent worker, 1 worker a "
+            f"process) x {result['processes']}, {result['database']}"
+            f"{', Redis message queue' if result['processes'] > 1 else ''}",
+            f"- Load: {result['clients']} python-socketio asyncio clients (websocket) in "
+            f"{args.client_processes} client processes joined one session "
+            f"(connect and join took {result['connect_s']:.0f} s); {ASKERS} askers sent a question "
+            f"every {args.interval * 1000:.0f} ms for {args.duration:.0f} s",
+            "",
+            "| clients | processes | questions | deliveries | expected | lost | seq gaps "
+            "| p50 ms | p99 ms | max ms | target (p99 <= 200 ms, 0 lost) |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            f"| {result['clients']:,} | {result['processes']} | {result['questions']} "
+            f"| {result['deliveries']:,} | {result['expected']:,} | {result['lost']:,} "
+            f"| {result['seq_gaps']} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} "
+            f"| {result['max_ms']:.1f} | {target} |",
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--interval", type=float, default=0.1)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--database", help="default: SQLite in a fresh temporary data dir")
+    parser.add_argument(
+        "--redis", default=os.environ.get("HUB_REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
+    parser.add_argument(
+        "--no-append", action="store_true", help="print only; do not append to docs/benchmarks.md"
+    )
+    args = parser.parse_args()
+    result = run(args)
+    text = report(result, args)
+    print(text)
+    print(json.dumps(result))
+    if not args.no_append:
+        with open(REPO / "docs" / "benchmarks.md", "a") as out:
+            out.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

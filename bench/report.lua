@@ -1,0 +1,19 @@
+-- wrk script: sends the bearer token (BENCH_TOKEN) and reports one JSON line at the end.
+local token = os.getenv("BENCH_TOKEN")
+if token and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+wrk.headers["Accept"] = "application/json"
+
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1000000
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests": %d, "seconds": %.3f, "rps": %.1f, ' ..
+    '"p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, ' ..
+    '"non_2xx": %d, "socket_errors": %d}\n',
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
