@@ -124,8 +124,11 @@ class SearchBackend(Protocol):
 
 # Porter stemming is right for British spellings too (councils -> council,
 # organisations -> organis, like organisation); stop words are English's.
-TEXT_ANALYZER = StemmingAnalyzer()
-SPELL_ANALYZER = RegexTokenizer() | LowercaseFilter()
+# Words only: Whoosh's default pattern keeps `*` in tokens (for its own wildcards), so
+# Markdown emphasis such as **peer challenge** would never match `peer`.
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+TEXT_ANALYZER = StemmingAnalyzer(expression=WORD_PATTERN)
+SPELL_ANALYZER = RegexTokenizer(expression=WORD_PATTERN) | LowercaseFilter()
 
 
 def make_schema() -> fields.Schema:
