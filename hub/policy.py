@@ -271,7 +271,14 @@ def can_receive_group_notification(group, access: GroupAccess, kind: str) -> boo
 
 
 def can_schedule_live_session(user: User, group, access: GroupAccess) -> bool:
-    return can_moderate_group(group, access) and group.archived_at is None and can_post(user)
+    """Group moderators, who must also be able to run it: a site admin who may not read a
+    group's content cannot schedule a session there that they could not open."""
+    return (
+        can_moderate_group(group, access)
+        and can_read_group_content(group, access)
+        and group.archived_at is None
+        and can_post(user)
+    )
 
 
 def can_join_live_session(group, access: GroupAccess, is_panelist: bool) -> bool:

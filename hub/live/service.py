@@ -202,14 +202,19 @@ def visible_questions(attendance: Attendance, sort: str = "top"):
     """The select of the questions this person may see (pending: moderators and askers)."""
     statement = select(LiveQuestion).where(LiveQuestion.session_id == attendance.session.id)
     if not attendance.moderator:
-        statement = statement.where(
-            (LiveQuestion.status == "visible")
-            | ((LiveQuestion.status == "pending") & (LiveQuestion.author_id == attendance.user.id))
-        )
+        statement = statement.where(_seen_by_attendee(attendance.user.id))
     if sort == "new":
         return statement.order_by(LiveQuestion.id.desc())
     return statement.order_by(
         LiveQuestion.pinned.desc(), LiveQuestion.vote_count.desc(), LiveQuestion.id
+    )
+
+
+def _seen_by_attendee(user_id: int):
+    """policy.can_see_live_question for a non-moderator, in SQL: visible questions, and
+    their own pending ones."""
+    return (LiveQuestion.status == "visible") | (
+        (LiveQuestion.status == "pending") & (LiveQuestion.author_id == user_id)
     )
 
 
@@ -225,14 +230,44 @@ def state_for(attendance: Attendance) -> dict:
 
 
 def with_questions(user: User, sessions: list[LiveSession]) -> list[LiveSession]:
-    """Attach to each started session the questions this person may see."""
+    """Attach to each started session the questions this person may see.
+
+    A page of sessions loads in a fixed number of queries: the caller's access once per
+    group, then every started session's questions in one query.
+    """
     for live in sessions:
         live.questions = None
-        if live.status != "scheduled":
-            attendance = attend(user, live.id)
-            live.questions = [
-                question_view(q) for q in db.session.scalars(visible_questions(attendance))
-            ]
+    started = [live for live in sessions if live.status != "scheduled"]
+    if not started:
+        return sessions
+    groups = {
+        group.id: group
+        for group in db.session.scalars(
+            select(Group).where(Group.id.in_({live.group_id for live in started}))
+        )
+    }
+    accesses = {group_id: group_access(user, group) for group_id, group in groups.items()}
+    moderated, attended = [], []
+    for live in started:
+        group, access = groups[live.group_id], accesses[live.group_id]
+        panelist = user.id in live.panelist_ids
+        if not policy.can_join_live_session(group, access, panelist):
+            abort(403, "Only the group's members can follow this session; ask to join the group.")
+        attendance = Attendance(user, live, group, access, panelist)
+        (moderated if attendance.moderator else attended).append(live.id)
+    questions = db.session.scalars(
+        select(LiveQuestion)
+        .where(
+            LiveQuestion.session_id.in_(moderated)
+            | (LiveQuestion.session_id.in_(attended) & _seen_by_attendee(user.id))
+        )
+        .order_by(LiveQuestion.pinned.desc(), LiveQuestion.vote_count.desc(), LiveQuestion.id)
+    )
+    by_session: dict[int, list[dict]] = {live.id: [] for live in started}
+    for question in questions:
+        by_session[question.session_id].append(question_view(question))
+    for live in started:
+        live.questions = by_session[live.id]
     return sessions
 
 
