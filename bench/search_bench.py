@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -264,6 +265,124 @@ def measure_freshness(index_dir: Path, writes: int) -> list[float]:
     return delays
 
 
+def measure_freshness_seeded(data_dir: Path, writes: int) -> list[float]:
+    """On the seeded data set: the benchmark member posts threads in one of their groups
+    (POST over the app, embedded drain thread), polls GET /search until each is found,
+    then deletes them again so the data set stays as it was."""
+    import sqlalchemy as sa
+
+    from hub import create_app, outbox
+    from hub.auth.models import User
+    from hub.extensions import db
+    from hub.groups.models import Group, Membership
+
+    app = create_app(
+        {
+            "HUB_DATA_DIR": str(data_dir),
+            "HUB_OUTBOX_DRAIN": "thread",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_ENABLED": False,
+            "MAIL_BACKEND": "locmem",
+        }
+    )
+    with app.app_context():
+        email = db.session.get(User, 1).email
+        group = db.session.scalar(
+            sa.select(Group.id)
+            .join(Membership, Membership.group_id == Group.id)
+            .where(Membership.user_id == 1, Group.archived_at.is_(None))
+            .order_by(Group.member_count)
+            .limit(1)
+        )
+    outbox.start_drain_thread(app)
+    client = app.test_client()
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": g.SEED_PASSWORD})
+    assert login.status_code == 200, login.json
+    headers = {"X-CSRF-Token": login.json["csrf_token"]}
+    run = datetime.now(UTC).strftime("%H%M%S")
+    delays, made_ids = [], []
+    for n in range(writes):
+        word = f"fresh{run}w{n}x"
+        started = time.perf_counter()
+        made = client.post(
+            f"/api/v1/groups/{group}/threads",
+            headers=headers,
+            json={"title": f"Fresh {n}", "body": f"{word} in a new thread"},
+        )
+        assert made.status_code == 201, made.json
+        made_ids.append(made.json["id"])
+        while client.get("/api/v1/search", query_string={"q": word}).json["total"] == 0:
+            if time.perf_counter() - started > 10:
+                break
+            time.sleep(0.005)
+        delays.append(time.perf_counter() - started)
+    for thread_id in made_ids:
+        client.delete(f"/api/v1/threads/{thread_id}", headers=headers)
+    time.sleep(1)
+    return delays
+
+
+def run_seeded(args) -> dict:
+    """Everything on the seeded data set in HUB_DATA_DIR=args.data_dir."""
+    from hub import create_app
+    from hub.auth.models import User
+    from hub.extensions import db
+    from hub.groups.service import readable_group_ids
+    from hub.search import documents, service
+
+    data_dir = Path(args.data_dir).resolve()
+    app = create_app({"HUB_DATA_DIR": str(data_dir)})
+    out: dict = {}
+    with app.app_context():
+        allowed = readable_group_ids(db.session.get(User, 1))
+        if not args.no_reindex:
+            print("Reindexing (flask hub reindex's rebuild, procs=2) ...", flush=True)
+            started = time.perf_counter()
+            count = service.rebuild(procs=2)
+            out["build"] = (count, time.perf_counter() - started)
+        print("Reading the documents for FTS5 ...", flush=True)
+        docs = [doc for batch in documents.all_batches() for doc in batch]
+        backend = service.backend()
+        backend.reopen()
+        out["segments"] = len(backend.searcher().leaf_searchers())
+        out.update(docs=docs, allowed=allowed, backend=backend)
+        _queries_and_fts(out, args)
+    print("Freshness ...", flush=True)
+    out["delays"] = measure_freshness_seeded(data_dir, args.writes)
+    return out
+
+
+def _queries_and_fts(out: dict, args) -> None:
+    work = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        print("Building FTS5 ...", flush=True)
+        conn = build_fts(out["docs"], work / "fts.sqlite3")
+        conn.execute("CREATE TEMP TABLE allowed(id TEXT PRIMARY KEY)")
+        conn.executemany(
+            "INSERT INTO allowed VALUES (?)",
+            [("public",)] + [(str(gid),) for gid in out["allowed"]],
+        )
+        queries = make_queries(random.Random(11), args.queries)
+        backend, allowed = out["backend"], out["allowed"]
+        print("Queries ...", flush=True)
+        out["load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        backend.search("council", allowed)  # warm: open the searcher, read the columns
+        run_fts(conn, queries[:20], True)
+        out["w_plain"], out["totals"] = run_whoosh(backend, allowed, queries, highlight=False)
+        out["w_marked"], _ = run_whoosh(backend, allowed, queries, highlight=True)
+        out["f_plain"] = run_fts(conn, queries, highlight=False)
+        out["f_marked"] = run_fts(conn, queries, highlight=True)
+        out["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        out["queries"] = queries
+        conn.close()
+        cold_started = time.perf_counter()
+        backend.reopen()
+        backend.search("council", allowed)
+        out["cold_ms"] = (time.perf_counter() - cold_started) * 1000
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def machine() -> str:
     cpu = "?"
     try:
@@ -280,6 +399,73 @@ def machine() -> str:
     )
 
 
+def report_seeded(args, machine_line: str, out: dict) -> None:
+    rows = [
+        ("Whoosh, no highlights", out["w_plain"]),
+        ("Whoosh, highlights", out["w_marked"]),
+        ("FTS5, no highlights", out["f_plain"]),
+        ("FTS5, highlights (snippet())", out["f_marked"]),
+    ]
+    p95 = {name: percentile(times, 95) for name, times in rows}
+    ratio_marked = p95["Whoosh, highlights"] / p95["FTS5, highlights (snippet())"]
+    ratio_plain = p95["Whoosh, no highlights"] / p95["FTS5, no highlights"]
+    docs, delays = out["docs"], out["delays"]
+    kinds = Counter(d.type for d in docs)
+    command = f"HUB_DATA_DIR={args.data_dir} .venv/bin/python bench/search_bench.py " + (
+        f"--data-dir {args.data_dir} --queries {args.queries} --writes {args.writes}"
+        + (" --no-reindex" if args.no_reindex else "")
+    )
+    lines = [
+        "",
+        f"## Search on the seeded data set, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{len(docs):,} documents",
+        "",
+        f"- Machine: {machine_line}; during the queries {out['load_before']} -> "
+        f"{out['load_after']}",
+        f"- Command: `{command}`",
+        "- Data: `flask hub seed --scale full` (seed 42): "
+        + ", ".join(f"{n:,} {k}" for k, n in kinds.most_common())
+        + f". The searcher is person 1 (a member of 20 groups), who may read "
+        f"{len(out['allowed']):,} groups plus public documents. {len(out['queries'])} "
+        "queries (words, two words, phrases, prefixes, negations, council names), page of "
+        "20 with total, type and group facets and did-you-mean; FTS5 runs the same queries "
+        "over the same texts with bm25(3,1), the same filter, a total and a type facet.",
+        f"- Index: {out['segments']} segments; median total matched "
+        f"{statistics.median(out['totals']):,.0f}.",
+        "",
+        "| what | p50 ms | p95 ms | mean ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, times in rows:
+        lines.append(
+            f"| {name} | {percentile(times, 50):.1f} | {percentile(times, 95):.1f} | "
+            f"{statistics.mean(times):.1f} |"
+        )
+    lines += [
+        f"| first query after opening the index (cold caches) | {out['cold_ms']:.0f} | | |",
+        "",
+        f"- Whoosh p95 / FTS5 p95: {ratio_marked:.1f}x with highlights, "
+        f"{ratio_plain:.1f}x without (target <= 3x, and p95 <= 50 ms).",
+        f"- Freshness, write to searchable through the app (POST a thread as person 1, "
+        f"drain thread, GET /search) on this index, {len(delays)} writes: "
+        f"p50 {percentile(delays, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(delays, 95) * 1000:.0f} ms (target p95 <= 1 s).",
+    ]
+    if "build" in out:
+        count, seconds = out["build"]
+        lines.append(
+            f"- Full reindex (`service.rebuild`, what `flask hub reindex` runs: database "
+            f"reads included, procs=2): {count:,} documents in {seconds:.1f} s = "
+            f"{count / seconds:,.0f} documents/s (target >= 1,500)."
+        )
+    lines.append("")
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_append:
+        with open(args.out, "a", encoding="utf-8") as f:
+            f.write(report)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -287,8 +473,19 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=40)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--data-dir",
+        help="a seeded HUB_DATA_DIR (`flask hub seed --scale full`): measure on its data "
+        "and its index instead of generated documents",
+    )
+    parser.add_argument(
+        "--no-reindex", action="store_true", help="with --data-dir: keep the index as it is"
+    )
     args = parser.parse_args()
     machine_line = machine()
+    if args.data_dir:
+        report_seeded(args, machine_line, run_seeded(args))
+        return
     work = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         print(f"Generating {args.docs:,} documents ...", flush=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from hub.auth import service
 from hub.auth.models import User
@@ -31,7 +32,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @login_manager.user_loader
 def load_user_from_session(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+    # Expertise is loaded only if a view asks for it (GET /me), not on every request.
+    user = db.session.get(User, int(user_id), options=[lazyload(User.expertise)])
     if user is not None and user.is_active:
         g.authenticated_by = "cookie"
         return user

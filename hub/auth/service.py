@@ -9,7 +9,8 @@ from functools import cache
 
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload
 
 from hub import policy
 from hub.auth.models import ApiToken, User
@@ -172,14 +173,22 @@ def revoke_token(user: User, token_id: int) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to; touches its last-used time now and then."""
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if record is None or not record.user.is_active:
+    """The active user a bearer token belongs to; touches its last-used time now and then.
+
+    One query on every request: the user with the token's id and last use (the user's
+    expertise is loaded only if a view asks for it)."""
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _hash_token(token))
+        .options(lazyload(User.expertise))
+    ).first()
+    if row is None or not row[0].is_active:
         return None
+    user, token_id, last = row
     now = utcnow()
-    last = record.last_used_at
     if last is None or (now - last).total_seconds() > TOKEN_TOUCH_SECONDS:
-        record.last_used_at = now
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
     g.authenticated_by = "token"
-    return record.user
+    return user

@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
-from hub.db import paginate
 from hub.feed import service
 from hub.feed.schemas import FeedItemSchema
 
@@ -16,5 +15,4 @@ blp = Blueprint("feed", __name__, url_prefix="/api/v1", description="Activity fe
 def get_feed(pagination_parameters):
     """Recent threads, posts, files and live sessions, newest first: in your groups, and by
     your connections in groups you may read. Nothing from a group you may not read."""
-    rows = paginate(service.feed_for(current_user), pagination_parameters, scalars=False)
-    return service.feed_items(rows)
+    return service.feed_items(service.feed_page(current_user, pagination_parameters))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import case, delete, exists, func, or_, select
+from sqlalchemy import case, delete, event, exists, func, or_, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from hub import policy
 from hub.auth.models import User
@@ -70,7 +71,11 @@ def group_of_readable_content(
 ) -> tuple[Group, GroupAccess]:
     """The group of a thread, suggestion, file...: 404 when the item is missing or its group
     is hidden from the caller, 403 when they may see the group but not read its `what`."""
-    group = db.session.get(Group, item.group_id) if item is not None else None
+    group = (
+        db.session.get(Group, item.group_id, options=[lazyload(Group.tags)])
+        if item is not None
+        else None
+    )
     access = group_access(user, group) if group is not None else GroupAccess()
     if item is None or group is None or not policy.can_see_group(group, access):
         abort(404, not_found)
@@ -80,22 +85,40 @@ def group_of_readable_content(
 
 
 def readable_group_ids(user: User | None) -> set[int]:
-    """Groups whose content this person may read: their memberships and open groups, less bans."""
+    """Groups whose content this person may read: their memberships and open groups, less bans.
+
+    Asked several times in one request (the feed, notifications, search), it is read once
+    per database transaction: the answer is kept in the session until its next flush,
+    commit or rollback, so a change in the same request is never missed."""
     if user is None or not user.is_authenticated:
         return set()
-    mine = select(Membership.group_id).where(Membership.user_id == user.id)
-    banned = select(GroupBan.group_id).where(GroupBan.user_id == user.id)
-    return set(
-        db.session.scalars(
-            select(Group.id).where(
-                or_(
-                    Group.id.in_(mine),
-                    (Group.visibility == "open") & Group.archived_at.is_(None),
-                ),
-                Group.id.not_in(banned),
-            )
-        )
+    cache = db.session.info.setdefault(_READABLE_CACHE, {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(db.session.scalars(readable_group_ids_select(user.id)))
+    return set(cache[user.id])
+
+
+def readable_group_ids_select(user_id: int):
+    """`readable_group_ids` as a subquery, for queries that filter by it in SQL."""
+    mine = select(Membership.group_id).where(Membership.user_id == user_id)
+    banned = select(GroupBan.group_id).where(GroupBan.user_id == user_id)
+    return select(Group.id).where(
+        or_(
+            Group.id.in_(mine),
+            (Group.visibility == "open") & Group.archived_at.is_(None),
+        ),
+        Group.id.not_in(banned),
     )
+
+
+_READABLE_CACHE = "hub.readable_group_ids"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_readable_group_ids(session, *_args) -> None:
+    session.info.pop(_READABLE_CACHE, None)
 
 
 def moderator_ids(group_id: int) -> list[int]:
@@ -122,7 +145,14 @@ def member_ids(group_id: int) -> list[int]:
 def _visible(user: User | None, group_id: int, lock: bool = False) -> tuple[Group, GroupAccess]:
     # The row lock (PostgreSQL) serialises membership changes of one group, so that two
     # owners leaving at once cannot both pass the last-owner check.
-    group = db.session.get(Group, group_id, with_for_update=lock or None, populate_existing=lock)
+    # Tags load only when the group itself is shown, not for a permission check.
+    group = db.session.get(
+        Group,
+        group_id,
+        with_for_update=lock or None,
+        populate_existing=lock,
+        options=[lazyload(Group.tags)],
+    )
     access = group_access(user, group) if group is not None else GroupAccess()
     if group is None or not policy.can_see_group(group, access):
         abort(404, NOT_FOUND)
@@ -206,7 +236,7 @@ def directory(user: User, filters: dict):
         statement = statement.where(
             Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag == tag))
         )
-    return statement.order_by(Group.name, Group.id)
+    return statement.order_by(Group.name, Group.id).options(selectinload(Group.tags))
 
 
 def _escape_like(text: str) -> str:

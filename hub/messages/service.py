@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from hub import policy
 from hub.auth.models import User
@@ -128,6 +129,12 @@ def conversations_of(user: User):
         .join(ConversationParticipant)
         .where(ConversationParticipant.user_id == user.id)
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .options(
+            # Participants show as {id, name}: their expertise is not needed.
+            selectinload(Conversation.participants)
+            .selectinload(ConversationParticipant.user)
+            .lazyload(User.expertise)
+        )
     )
 
 

@@ -39,7 +39,7 @@ def update_me(changes):
 @blp.paginate()
 def list_people(filters, pagination_parameters):
     """The people directory and peer finder."""
-    return paginate(service.directory(filters), pagination_parameters)
+    return service.directory_page(filters, pagination_parameters)
 
 
 @blp.route("/people/<int:person_id>", methods=["GET"])

@@ -1,12 +1,27 @@
-"""Professional networks: connections between people, and blocks."""
+"""Professional networks: connections between people, and blocks; the people finder's
+index of words."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hub.auth.models import User, UserExpertise
 from hub.db import utcnow
 from hub.extensions import db
 
@@ -47,3 +62,88 @@ class Block(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- The people finder's index ----------------------------------------------------------
+
+TERM_LENGTH = 60
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str | None) -> list[str]:
+    """The lower-case words (letters and digits) of a text, in order, each at most 60 long."""
+    return [w[:TERM_LENGTH] for w in _WORD.findall((text or "").lower())]
+
+
+def terms_of(name: str | None, organisation: str | None, job_title: str | None, tags) -> set[str]:
+    """Every word a person is found by: of their name, organisation, job title, expertise."""
+    found = set()
+    for text in (name, organisation, job_title, *tags):
+        found.update(words(text))
+    return found
+
+
+class PersonTerm(db.Model):
+    """One word of a person's name, organisation, job title or expertise.
+
+    The people finder looks words up here by prefix (an index range), instead of matching
+    `%text%` against four columns of every person. Kept in step with people and their
+    expertise by the flush listener below, whatever writes them through the ORM; bulk
+    inserts (the seeding generator) and the migration that added it write it themselves.
+    """
+
+    __tablename__ = "person_terms"
+    # By person too: to replace one person's words, and to test one person's match.
+    __table_args__ = (Index("ix_person_terms_user_id_term", "user_id", "term"),)
+
+    term: Mapped[str] = mapped_column(String(TERM_LENGTH), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+_TERM_SOURCES = ("name", "organisation", "job_title", "expertise")
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_person_terms(session: Session, _flush_context) -> None:
+    """Rewrite the words of each person whose name, organisation, job title or expertise
+    this flush wrote."""
+    touched = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, User):
+            state = inspect(obj)
+            if obj in session.new or any(
+                state.attrs[key].history.has_changes() for key in _TERM_SOURCES
+            ):
+                touched.add(obj.id)
+        elif isinstance(obj, UserExpertise):
+            touched.add(obj.user_id)
+    for obj in session.deleted:
+        if isinstance(obj, UserExpertise):
+            touched.add(obj.user_id)
+    touched.discard(None)
+    if touched:
+        write_person_terms(session.connection(), touched)
+
+
+def write_person_terms(connection, user_ids) -> None:
+    """Replace the words of these people (on this connection, in its transaction)."""
+    user_ids = sorted(set(user_ids))
+    tags: dict[int, list[str]] = {}
+    rows = []
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start : start + 500]
+        for user_id, tag in connection.execute(
+            select(UserExpertise.user_id, UserExpertise.tag).where(UserExpertise.user_id.in_(chunk))
+        ):
+            tags.setdefault(user_id, []).append(tag)
+        people = connection.execute(
+            select(User.id, User.name, User.organisation, User.job_title).where(User.id.in_(chunk))
+        )
+        for user_id, name, organisation, job_title in people:
+            terms = terms_of(name, organisation, job_title, tags.get(user_id, ()))
+            rows += [{"term": term, "user_id": user_id} for term in sorted(terms)]
+        connection.execute(delete(PersonTerm).where(PersonTerm.user_id.in_(chunk)))
+    if rows:
+        connection.execute(insert(PersonTerm), rows)

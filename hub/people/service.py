@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, exists, false, func, intersect, or_, select
+from sqlalchemy.orm import selectinload
 
 from hub import policy
 from hub.auth.models import User, UserExpertise
-from hub.db import utcnow
+from hub.db import paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.notifications.service import notify
-from hub.people.models import Block, Connection
+from hub.people.models import Block, Connection, PersonTerm, words
 from hub.text import render_markdown
 
 
@@ -37,22 +38,14 @@ def get_person(person_id: int) -> User:
 
 
 def directory(filters: dict):
-    """The people finder: every filter narrows; `q` matches name, organisation, title, expertise."""
+    """The people finder: every filter narrows; `q` matches name, organisation, title, expertise.
+
+    Each word of `q` must begin a word of the person's name, organisation, job title or
+    expertise (`hous` finds "Head of Housing"; `housing officer` finds a "Housing
+    Officer"), looked up in the index of those words (`PersonTerm`)."""
     statement = select(User).where(User.deactivated_at.is_(None))
-    if filters.get("q"):
-        pattern = f"%{_escape_like(filters['q'].strip())}%"
-        statement = statement.where(
-            or_(
-                User.name.ilike(pattern, escape="\\"),
-                User.organisation.ilike(pattern, escape="\\"),
-                User.job_title.ilike(pattern, escape="\\"),
-                User.id.in_(
-                    select(UserExpertise.user_id).where(
-                        UserExpertise.tag.ilike(pattern, escape="\\")
-                    )
-                ),
-            )
-        )
+    if filters.get("q") and filters["q"].strip():
+        statement = statement.where(User.id.in_(_matching_ids(words(filters["q"]))))
     if filters.get("expertise"):
         tag = filters["expertise"].strip().lower()
         statement = statement.where(
@@ -67,6 +60,91 @@ def directory(filters: dict):
     if filters.get("region"):
         statement = statement.where(User.region.ilike(_escape_like(filters["region"]), escape="\\"))
     return statement.order_by(User.name, User.id)
+
+
+# Above this many matches a page is found by walking people in name order and testing
+# each (it soon finds 20); below it, by fetching the matches and sorting them.
+_DENSE_MATCHES = 1000
+
+
+def directory_page(filters: dict, pagination_parameters) -> list[User]:
+    """One page of `directory`, with the total recorded on the smorest pagination object.
+
+    A search by `q` alone is counted in the index of words, without reading people's rows
+    (only the few deactivated accounts are looked up)."""
+    q_words = words(filters.get("q")) if (filters.get("q") or "").strip() else None
+    others = any(filters.get(key) for key in ("expertise", "organisation", "role", "region"))
+    if q_words is None or others:
+        return paginate(directory(filters), pagination_parameters)
+    page, size = pagination_parameters.page, pagination_parameters.page_size
+    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
+    term = _only_term(q_words[0]) if len(q_words) == 1 else None
+    if term is not None:
+        # One word that begins a single indexed word: each person holds it at most once,
+        # so its entries are counted as they are, without sorting out duplicates.
+        # Less the deactivated accounts holding it, found from the (few) deactivated.
+        holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == term)
+        deactivated_holders = (
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.deactivated_at.is_not(None),
+                exists().where(PersonTerm.term == term, PersonTerm.user_id == User.id),
+            )
+        )
+        total = db.session.scalar(
+            select(holders.scalar_subquery() - deactivated_holders.scalar_subquery())
+        )
+    else:
+        matching = _matching_ids(q_words).subquery()
+        total = db.session.scalar(
+            select(func.count()).select_from(matching).where(matching.c.user_id.not_in(deactivated))
+        )
+    pagination_parameters.item_count = total
+    if (page - 1) * size >= total:
+        return []
+    statement = select(User).where(User.deactivated_at.is_(None))
+    if total >= _DENSE_MATCHES:
+        statement = statement.where(
+            *(
+                exists().where(PersonTerm.user_id == User.id, *_prefix_of_term(word))
+                for word in q_words
+            )
+        )
+    else:
+        statement = statement.where(User.id.in_(_matching_ids(q_words)))
+    statement = statement.order_by(User.name, User.id).limit(size).offset((page - 1) * size)
+    return list(db.session.scalars(statement.options(selectinload(User.expertise))))
+
+
+def _only_term(word: str) -> str | None:
+    """The indexed word beginning with `word`, when there is exactly one such word."""
+    first, last = (
+        select(aggregate(PersonTerm.term)).where(*_prefix_of_term(word)).scalar_subquery()
+        for aggregate in (func.min, func.max)
+    )
+    first, last = db.session.execute(select(first, last)).one()
+    return first if first is not None and first == last else None
+
+
+def _prefix_of_term(word: str) -> tuple:
+    """PersonTerm.term begins with `word`: an index range, and the exact test."""
+    following = word[:-1] + chr(ord(word[-1]) + 1)
+    return (
+        PersonTerm.term >= word,
+        PersonTerm.term < following,
+        PersonTerm.term.startswith(word, autoescape=True),
+    )
+
+
+def _matching_ids(q_words: list[str]):
+    """The ids of people with a word beginning with each of these words (none for none)."""
+    if not q_words:
+        return select(PersonTerm.user_id).where(false())
+    each = [select(PersonTerm.user_id).where(*_prefix_of_term(word)) for word in q_words]
+    if len(each) == 1:
+        return each[0].distinct()
+    return intersect(*each)
 
 
 def _escape_like(text: str) -> str:

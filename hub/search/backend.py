@@ -14,22 +14,31 @@ import html
 import re
 import shutil
 import threading
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections import Counter, OrderedDict, deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Protocol
 
-from whoosh import fields, highlight, index, qparser, query, scoring
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh import collectors, fields, highlight, index, qparser, query, scoring
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.idsets import DocIdSet
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.searching import Results, Searcher
 
 PUBLIC = "public"  # the group_id of documents every signed-in person may read
 TYPES = ("file", "thread", "post", "group", "person", "suggestion", "session")
 TITLE_BOOST = 3.0
 STORED_BODY_CHARS = 20_000  # enough for snippets; the whole text is still indexed
 SNIPPET_CHARS = 240
+# Postings a build writer holds in memory before it commits a segment (see build()).
+SEGMENT_POSTINGS = 3_000_000
+# Term bitmaps kept per process (~N/8 bytes each for N documents), and permission bitmaps.
+TERM_CACHE_BYTES = 48 * 1024 * 1024
+ALLOWED_CACHE = 64
 
 
 @dataclass
@@ -130,6 +139,35 @@ WORD_PATTERN = r"\w+(?:\.?\w+)*"
 TEXT_ANALYZER = StemmingAnalyzer(expression=WORD_PATTERN)
 SPELL_ANALYZER = RegexTokenizer(expression=WORD_PATTERN) | LowercaseFilter()
 
+# Indexing analyses each document once, here, instead of through Whoosh's analyzer chain
+# twice (title/body, then spell): the same tokens TEXT_ANALYZER and SPELL_ANALYZER make in
+# index mode (the pattern, lower case, stop words and one-letter words out, Porter stem),
+# handed to Whoosh as token lists. tests/search/test_analysis.py holds them equal.
+_TOKEN = re.compile(WORD_PATTERN)
+_STOPS = frozenset(STOP_WORDS)
+_STEMS: dict[str, str] = {}
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words, as SPELL_ANALYZER makes them."""
+    return [w.lower() for w in _TOKEN.findall(text)] if text else []
+
+
+def _stemmed(words: list[str]) -> list[str]:
+    """TEXT_ANALYZER's tokens from `_words`: stop words and one-letter words out, stemmed."""
+    stems = _STEMS
+    if len(stems) > 500_000:
+        stems.clear()
+    out = []
+    for word in words:
+        if len(word) < 2 or word in _STOPS:
+            continue
+        found = stems.get(word)
+        if found is None:
+            found = stems[word] = porter_stem(word)
+        out.append(found)
+    return out
+
 
 def make_schema() -> fields.Schema:
     return fields.Schema(
@@ -152,13 +190,18 @@ def make_schema() -> fields.Schema:
 
 
 def _fields_of(doc: SearchDoc) -> dict:
+    title_words = _words(doc.title or "")
+    body_words = _words(doc.body or "")
     return {
         "ref": doc.ref,
         "type": doc.type,
         "id": doc.id,
-        "title": doc.title or "",
-        "body": doc.body or "",
-        "spell": f"{doc.title or ''}\n{doc.body or ''}",
+        "title": _stemmed(title_words),
+        "_stored_title": doc.title or "",
+        "body": _stemmed(body_words),
+        "_stored_body": (doc.body or "")[:STORED_BODY_CHARS],
+        # Did-you-mean only asks whether a word occurs: each word once.
+        "spell": list(dict.fromkeys(title_words + body_words)),
         "group_id": PUBLIC if doc.group_id is None else str(doc.group_id),
         "group_name": doc.group_name,
         "tags": ",".join(t.lower() for t in doc.tags),
@@ -199,10 +242,14 @@ class WhooshBackend:
         self._lock = threading.RLock()
         self._ix: index.Index | None = None
         self._searcher = None
-        self._allowed_cache: OrderedDict = OrderedDict()
-        self._segment_cache: dict = {}
-        self._live_segments: set[str] = set()
-        self._columns_for: tuple | None = None
+        self._allowed_cache: OrderedDict = OrderedDict()  # frozenset(groups) -> bitmaps
+        self._segments: dict[str, _Segment] = {}
+        self._term_cache: OrderedDict = OrderedDict()  # (segment, field, text) -> bitmap
+        self._term_bytes = 0
+        self._code_of_group: dict[str, int] = {}
+        self._group_of_code: list[str | None] = [None]  # code 0: no group_id
+        self._leaves_for: tuple | None = None
+        self._bounds: dict = {}  # (searcher, field, text) -> the term's max score
         self._serial = 0  # which searcher the caches belong to
         self._parser = self._make_parser()
 
@@ -229,19 +276,52 @@ class WhooshBackend:
 
         Not `Searcher.refresh()`: whoosh-reloaded 2.7.5 reuses segment readers by segment
         id, so a reused reader keeps its old deletions (and merged-away segments come
-        back): replaced documents would show twice. A fresh searcher costs a few ms, once
-        per drain, never per request.
+        back): replaced documents would show twice. `_open_searcher` reuses a reader only
+        when its segment has the same deletions, never per request.
         """
         with self._lock:
             self._open_searcher()
 
     def _open_searcher(self) -> None:
+        """A searcher on the latest commit, reusing the open readers of unchanged segments.
+
+        Opening a segment reader copies the segment's terms and postings into memory (the
+        mmap is read through a BytesIO): ~25 ms a segment, ~300 ms for all of them at
+        450k documents. A drain commit adds a small segment and perhaps deletes from one
+        or two, so only those are opened; a segment whose deletions changed is opened
+        afresh (its old reader would keep the old deletions).
+        """
+        from whoosh.reading import MultiReader, SegmentReader
+
+        ix = self._index()
         old = self._searcher
-        self._searcher = self._index().searcher(weighting=scoring.BM25F())
-        self._serial += 1
-        self._columns_for = None
+        reusable = {}
         if old is not None:
-            old.close()
+            for reader, _offset in old.reader().leaf_readers():
+                segment = reader.segment() if hasattr(reader, "segment") else None
+                if segment is not None:
+                    reusable[segment.segment_id()] = reader
+        toc = ix._read_toc()
+        readers = []
+        for segment in toc.segments:
+            reader = reusable.get(segment.segment_id())
+            if reader is not None and reader.segment().deleted_count() == segment.deleted_count():
+                del reusable[segment.segment_id()]
+            else:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+            readers.append(reader)
+        if not readers:
+            top = ix.reader()
+        elif len(readers) == 1:
+            top = readers[0]
+        else:
+            top = MultiReader(readers, generation=toc.generation)
+        if len(readers) == 1 and top.generation() != toc.generation:
+            top = MultiReader(readers, generation=toc.generation)
+        self._searcher = Searcher(top, weighting=scoring.BM25F(), fromindex=ix)
+        self._serial += 1
+        for reader in reusable.values():  # the old searcher's readers not reused
+            reader.close()
 
     def reopen(self) -> None:
         """Forget the open index (after a reindex swapped the directory)."""
@@ -251,8 +331,10 @@ class WhooshBackend:
             self._searcher = None
             self._ix = None
             self._allowed_cache.clear()
-            self._segment_cache.clear()
-            self._columns_for = None
+            self._segments.clear()
+            self._term_cache.clear()
+            self._term_bytes = 0
+            self._leaves_for = None
 
     def ready(self) -> bool:
         return self.searcher().doc_count_all() >= 0
@@ -315,33 +397,53 @@ class WhooshBackend:
         with self._lock:
             searcher = self.searcher()
             q = self.parse(text)
-            allowed = self._allowed_docs(searcher, allowed_group_ids)
-            matched = self._docs(searcher, q) & allowed
-            if group_id is not None:
-                matched &= self._term_docs(searcher, "group_id", str(group_id))
-            if tag:
-                matched &= self._term_docs(searcher, "tags", tag.strip().lower())
-            type_codes, group_codes = self._columns(searcher)
-            type_counts = dict(Counter(map(type_codes.__getitem__, matched)))
-            if types:
-                matched = {d for d in matched if type_codes[d] in types}
-            group_counts = Counter(map(group_codes.__getitem__, matched))
-            group_counts.pop(PUBLIC, None)
-            group_counts.pop(None, None)
+            leaves = self._generation()
+            allowed = self._allowed_bits(leaves, allowed_group_ids)
+            wanted_types = [t for t in types if t in TYPES]
+            total = 0
+            type_counts: Counter = Counter()
+            group_counts: Counter = Counter()
+            matched: list[int] = []
+            for (seg, leaf, _offset), permitted in zip(leaves, allowed, strict=True):
+                bits = self._bits(seg, leaf, q) & permitted if permitted else 0
+                if bits and group_id is not None:
+                    bits &= self._term_bits(seg, leaf, "group_id", str(group_id))
+                if bits and tag:
+                    bits &= self._term_bits(seg, leaf, "tags", tag.strip().lower())
+                if bits:
+                    for type_, type_bits in self._type_bits(seg).items():
+                        count = (bits & type_bits).bit_count()
+                        if count:
+                            type_counts[type_] += count
+                    if types:
+                        only = 0
+                        for type_ in wanted_types:
+                            only |= self._type_bits(seg).get(type_, 0)
+                        bits &= only
+                if bits:
+                    total += bits.bit_count()
+                    group_counts.update(_selected(seg.groups, bits, seg.size))
+                matched.append(bits)
             hits = []
             limit = page * page_size
-            if matched and (page - 1) * page_size < len(matched):
-                results = searcher.search(q, filter=matched, limit=limit, terms=highlight)
+            if total and (page - 1) * page_size < total:
+                results = self._rank(searcher, leaves, q, matched, limit)
                 for hit in results[(page - 1) * page_size : limit]:
                     hits.append(self._hit(hit, q, highlight))
-            suggestion = self._suggest(searcher, text, allowed)
+            suggestion = self._suggest(searcher, leaves, text, allowed)
+        codes = self._group_of_code
+        groups: dict[int, int] = {}
+        for code, count in group_counts.items():
+            value = codes[ord(code)]
+            if value not in (None, PUBLIC):
+                groups[int(value)] = count
         return SearchResult(
-            total=len(matched),
+            total=total,
             hits=hits,
-            type_counts=type_counts
+            type_counts=dict(type_counts)
             if not types
             else {t: n for t, n in type_counts.items() if t in types},
-            group_counts={int(g): n for g, n in group_counts.items()},
+            group_counts=groups,
             suggestion=suggestion,
         )
 
@@ -379,125 +481,246 @@ class WhooshBackend:
             created_at=stored.get("created_at"),
         )
 
-    # --- document sets, cached ------------------------------------------------------
-    # A segment's docnums never change while it lives (deletions only mark documents), so
-    # term postings and per-document columns are cached per segment and reused across
-    # refreshes; only new segments are read after a write.
+    # --- document sets as bitmaps ---------------------------------------------------
+    # Every set of documents is a Python int used as a bitmap per segment (bit d = local
+    # docnum d): and, or, and-not and counting (`int.bit_count`) run in C over a few KB,
+    # whatever the number of matches. A segment's docnums never change while it lives
+    # (deletions only mark documents), so term bitmaps and each document's type and group
+    # are cached per segment and survive refreshes; only what a new searcher changes (the
+    # deletions, the permission bitmaps) is rebuilt per searcher.
 
-    def _leaves(self, searcher) -> list[tuple[str, object, int]]:
+    def _generation(self) -> list[tuple[_Segment, object, int]]:
+        """The current searcher's segments: (cached segment data, leaf searcher, offset)."""
+        if self._leaves_for is not None and self._leaves_for[0] == self._serial:
+            return self._leaves_for[1]
         leaves = []
-        for leaf, offset in searcher.leaf_searchers():
+        for leaf, offset in self._searcher.leaf_searchers():
             reader = leaf.reader()
             segment = reader.segment() if hasattr(reader, "segment") else None
             key = segment.segment_id() if segment is not None else f"reader-{id(reader)}"
-            leaves.append((key, leaf, offset))
-        live = {key for key, _, _ in leaves}
-        if live != self._live_segments:
-            self._live_segments = live
-            for cache_key in list(self._segment_cache):
-                if cache_key[0] not in live:
-                    del self._segment_cache[cache_key]
+            seg = self._segments.get(key)
+            if seg is None:
+                seg = self._segments[key] = _Segment(key, reader.doc_count_all())
+                self._columns(seg, leaf)
+            deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
+            seg.live = seg.full
+            if deleted:
+                seg.live = seg.full & ~_bits_of(deleted, seg.size)
+            leaves.append((seg, leaf, offset))
+        live = {seg.key for seg, _, _ in leaves}
+        for key in list(self._segments):
+            if key not in live:
+                del self._segments[key]
+        for key in [k for k in self._term_cache if k[0] not in live]:
+            self._term_bytes -= _size(self._term_cache.pop(key))
+        self._allowed_cache.clear()
+        self._leaves_for = (self._serial, leaves)
         return leaves
 
-    @staticmethod
-    def _leaf_term_ids(leaf, fieldname: str, text: str) -> list[int] | tuple:
-        """Local docnums of one term in one segment, reading posting blocks whole."""
+    def _columns(self, seg: _Segment, leaf) -> None:
+        """Each document's group (as one character of a string) and type, once a segment."""
         reader = leaf.reader()
-        if (fieldname, text) not in reader:
-            return ()
-        matcher = reader.postings(fieldname, text)
-        if isinstance(matcher, W3LeafMatcher):
-            ids: list[int] = []
-            while True:
-                matcher._read_ids()
-                ids.extend(matcher._ids)
-                if matcher._lastblock:
-                    return ids
-                matcher._next_block()
-        return list(matcher.all_ids())
+        groups = ["\0"] * seg.size
+        for value in reader.field_terms("group_id"):
+            code = self._code_of_group.get(value)
+            if code is None:
+                code = self._code_of_group[value] = len(self._group_of_code)
+                self._group_of_code.append(value)
+            char = chr(code)
+            for docnum in _leaf_term_ids(reader, "group_id", value):
+                groups[docnum] = char
+        seg.groups = "".join(groups)
+        seg.types = {
+            value: _bits_of(_leaf_term_ids(reader, "type", value), seg.size)
+            for value in reader.field_terms("type")
+        }
 
-    def _term_docs(self, searcher, fieldname: str, text: str, cache: bool = False) -> set[int]:
-        docs: set[int] = set()
-        for segment, leaf, offset in self._leaves(searcher):
-            key = (segment, fieldname, text)
-            local = self._segment_cache.get(key) if cache else None
-            if local is None:
-                local = self._leaf_term_ids(leaf, fieldname, text)
-                if cache:
-                    self._segment_cache[key] = local
-            docs.update(local if offset == 0 else [d + offset for d in local])
-        return docs
+    def _type_bits(self, seg: _Segment) -> dict[str, int]:
+        return seg.types
 
-    def _allowed_docs(self, searcher, group_ids: set[int]) -> set[int]:
-        """The permission filter (group_id in public ∪ groups) as a docnum set, cached per
-        searcher and set of groups."""
-        key = (self._serial, frozenset(group_ids))
+    def _allowed_bits(self, leaves, group_ids: set[int]) -> list[int]:
+        """The permission filter (group_id in public ∪ groups, not deleted) per segment,
+        built once per searcher and set of groups: a translation of each segment's group
+        string into a bitmap, a few ms for the whole index."""
+        key = frozenset(group_ids)
         found = self._allowed_cache.get(key)
         if found is not None:
             self._allowed_cache.move_to_end(key)
             return found
-        allowed = self._term_docs(searcher, "group_id", PUBLIC, cache=True)
-        for group_id in group_ids:
-            allowed |= self._term_docs(searcher, "group_id", str(group_id), cache=True)
-        self._allowed_cache[key] = allowed
-        while len(self._allowed_cache) > 64:
+        readable = {PUBLIC} | {str(g) for g in group_ids}
+        table = ["1" if value in readable else "0" for value in self._group_of_code]
+        found = []
+        for seg, _leaf, _offset in leaves:
+            if not seg.size:
+                found.append(0)
+                continue
+            flags = seg.groups.translate(table)
+            found.append(int(flags[::-1], 2) & seg.live)
+        self._allowed_cache[key] = found
+        while len(self._allowed_cache) > ALLOWED_CACHE:
             self._allowed_cache.popitem(last=False)
-        return allowed
+        return found
 
-    def _columns(self, searcher) -> tuple[list, list]:
-        """Per docnum: its type and its group_id (for facets), built once per segment."""
-        if self._columns_for is not None and self._columns_for[0] == self._serial:
-            return self._columns_for[1]
-        types: list = []
-        groups: list = []
-        for segment, leaf, _offset in self._leaves(searcher):
-            cached = self._segment_cache.get((segment, "columns"))
-            if cached is None:
-                size = leaf.reader().doc_count_all()
-                seg_types: list = [None] * size
-                seg_groups: list = [None] * size
-                for fieldname, target in (("type", seg_types), ("group_id", seg_groups)):
-                    for value in leaf.reader().field_terms(fieldname):
-                        for docnum in self._leaf_term_ids(leaf, fieldname, value):
-                            target[docnum] = value
-                cached = (seg_types, seg_groups)
-                self._segment_cache[(segment, "columns")] = cached
-            types.extend(cached[0])
-            groups.extend(cached[1])
-        self._columns_for = (self._serial, (types, groups))
-        return types, groups
+    def _term_bits(self, seg: _Segment, leaf, fieldname: str, text) -> int:
+        """One term's documents in one segment (deleted ones too), cached within a budget."""
+        key = (seg.key, fieldname, text)
+        found = self._term_cache.get(key)
+        if found is not None:
+            self._term_cache.move_to_end(key)
+            return found
+        found = _bits_of(_leaf_term_ids(leaf.reader(), fieldname, text), seg.size)
+        self._remember(key, found)
+        return found
 
-    def _docs(self, searcher, q: query.Query) -> set[int]:
-        """Every docnum the query matches: term postings as sets, combined with set algebra."""
+    def _remember(self, key, bits: int) -> None:
+        self._term_cache[key] = bits
+        self._term_bytes += _size(bits)
+        while self._term_bytes > TERM_CACHE_BYTES and len(self._term_cache) > 1:
+            _key, old = self._term_cache.popitem(last=False)
+            self._term_bytes -= _size(old)
+
+    def _bits(self, seg: _Segment, leaf, q: query.Query) -> int:
+        """The documents of one segment that the query matches, as a bitmap."""
         if isinstance(q, query.Term):
-            return self._term_docs(searcher, q.fieldname, q.text)
-        if isinstance(q, query.Or):
-            docs: set[int] = set()
-            for child in q.subqueries:
-                docs |= self._docs(searcher, child)
-            return docs
+            return self._term_bits(seg, leaf, q.fieldname, q.text)
         if isinstance(q, query.And):
             positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
             negative = [c.query for c in q.subqueries if isinstance(c, query.Not)]
-            if positive:
-                sets = sorted((self._docs(searcher, c) for c in positive), key=len)
-                docs = sets[0]
-                for other in sets[1:]:
-                    docs = docs & other
-            else:
-                docs = set(range(searcher.doc_count_all()))
+            bits = seg.full
+            for child in positive:
+                bits &= self._bits(seg, leaf, child)
+                if not bits:
+                    return 0
             for child in negative:
-                docs = docs - self._docs(searcher, child)
-            return docs
+                bits &= ~self._bits(seg, leaf, child)
+            return bits
+        if isinstance(q, query.Or):
+            bits = 0
+            for child in q.subqueries:
+                bits |= self._bits(seg, leaf, child)
+            return bits
         if isinstance(q, query.Not):
-            return set(range(searcher.doc_count_all())) - self._docs(searcher, q.query)
-        if q is query.NullQuery:
-            return set()
-        return set(q.docs(searcher))
+            return seg.full & ~self._bits(seg, leaf, q.query)
+        if isinstance(q, query.Every):
+            return seg.full
+        if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
+            return 0
+        if isinstance(q, query.MultiTerm):  # prefix*, wildcards: the union of their terms
+            reader = leaf.reader()
+            bits = 0
+            for fieldname, text in q.expanded_terms(reader):
+                bits |= self._term_bits(seg, leaf, fieldname, text)
+            return bits
+        # Phrases and anything else: Whoosh's own matcher, once, then cached like a term.
+        key = (seg.key, "query", repr(q))
+        found = self._term_cache.get(key)
+        if found is None:
+            matcher = q.matcher(leaf)
+            found = _bits_of(list(matcher.all_ids()) if matcher.is_active() else (), seg.size)
+            self._remember(key, found)
+        return found
+
+    # --- ranking ----------------------------------------------------------------------
+
+    def _rank(self, searcher, leaves, q: query.Query, matched: list[int], limit: int):
+        """The top `limit` of the matching readable documents, by BM25F.
+
+        Whoosh walks the postings of every query term, so a common word (144k matches for
+        "council") costs its whole posting list. But a document with no query word in
+        its title scores at most the sum of the body terms' upper bounds (Whoosh's
+        `max_quality`, never below a real score). So for a one-word query, first rank only
+        the matches with the word in the title, walking just its title postings; if the
+        `limit`-th of those already scores at least that bound, nothing outside them can
+        overtake it, and that ranking is exact. Otherwise (or when most matches have the
+        word in the title anyway) rank all matches.
+        """
+        ranked = _ranking_query(q, self._phrases_agree(leaves, q, matched))
+        words = _title_body_words(ranked)
+        # One word only: for several, a walk of their title postings (Require) often
+        # failed the bound, and the full ranking then ran as well, costing more than it saved.
+        if words and len(words) == 1:
+            narrowed = []
+            for (seg, leaf, _offset), bits in zip(leaves, matched, strict=True):
+                in_title = 0
+                if bits:
+                    for word in words:
+                        in_title |= self._term_bits(seg, leaf, "title", word)
+                narrowed.append(bits & in_title)
+            in_titles = sum(b.bit_count() for b in narrowed)
+            total = sum(b.bit_count() for b in matched)
+            if limit <= in_titles <= total // 2:
+                found = self._rank_title_matches(searcher, leaves, words, narrowed, limit)
+                if found is not None:
+                    return Results(searcher, ranked, found)
+        return _top(searcher, ranked, self._filter(leaves, matched), limit, quality=True)
+
+    def _rank_title_matches(self, searcher, leaves, words, narrowed, limit):
+        """The top `limit` (score, docnum) of the matches with a query word in the title,
+        if no other match can beat them; else None. For one word w, `AndMaybe(title:w,
+        body:w)` scores exactly like the query but steps only through w's title postings."""
+        flags = self._filter(leaves, narrowed)
+        (word,) = words
+        walk = query.AndMaybe(query.Term("title", word), query.Term("body", word))
+        # No block-quality skipping: AndMaybe's skips blocks of its optional side.
+        top = _top(searcher, walk, flags, limit, quality=False).top_n
+        if len(top) < limit:
+            return None
+        bound = sum(self._max_quality(searcher, "body", word) for word in words)
+        if top[-1][0] < bound:
+            return None
+        return top
+
+    def _phrases_agree(self, leaves, q: query.Query, matched: list[int]) -> bool:
+        """Whether, among the matches, each phrase's field holds its words only as the
+        phrase (then its `And` ranks them exactly as the phrase would)."""
+        for phrase in _phrases(q):
+            for (seg, leaf, _offset), bits in zip(leaves, matched, strict=True):
+                if not bits:
+                    continue
+                words = seg.full
+                for word in phrase.words:
+                    words &= self._term_bits(seg, leaf, phrase.fieldname, word)
+                if words & bits & ~self._bits(seg, leaf, phrase):
+                    return False
+        return True
+
+    @staticmethod
+    def _filter(leaves, bits: list[int]) -> _Flags:
+        return _Flags(
+            b"".join(_flag_bytes(b, seg.size) for b, (seg, _, _) in zip(bits, leaves, strict=True))
+        )
+
+    def _max_quality(self, searcher, fieldname: str, text: str) -> float:
+        """An upper bound of the term's score in any document (per searcher)."""
+        key = (self._serial, fieldname, text)
+        found = self._bounds.get(key)
+        if found is None:
+            found = 0.0
+            context = searcher.context()
+            term = query.Term(fieldname, text)
+            for leaf, _offset in searcher.leaf_searchers():
+                if (fieldname, text) not in leaf.reader():
+                    continue
+                matcher = term.matcher(leaf, context)
+                if not matcher.supports_block_quality():
+                    found = float("inf")
+                    break
+                found = max(found, matcher.max_quality())
+            if len(self._bounds) > 4096:
+                self._bounds.clear()
+            self._bounds[key] = found
+        return found
 
     # --- did you mean ---------------------------------------------------------------
 
-    def _suggest(self, searcher, text: str, allowed: set[int]) -> str | None:
+    def _readable_count(self, leaves, allowed: list[int], fieldname: str, word: str) -> int:
+        return sum(
+            (self._term_bits(seg, leaf, fieldname, word) & permitted).bit_count()
+            for (seg, leaf, _offset), permitted in zip(leaves, allowed, strict=True)
+            if permitted
+        )
+
+    def _suggest(self, searcher, leaves, text: str, allowed: list[int]) -> str | None:
         """Replace each word found in nothing readable by its nearest readable word."""
         reader = searcher.reader()
         stop = TEXT_ANALYZER.stoplist if hasattr(TEXT_ANALYZER, "stoplist") else set()
@@ -515,14 +738,14 @@ class WhooshBackend:
                 or text[match.end() : match.end() + 1] == "*"
             ):
                 continue
-            if self._readable(searcher, word, allowed):
+            if self._readable_count(leaves, allowed, "spell", word):
                 continue
             maxdist = 1 if len(word) <= 5 else 2
             best = None
             for candidate in reader.terms_within("spell", word, maxdist, prefix=1):
                 if candidate == word:
                     continue
-                count = len(self._term_docs(searcher, "spell", candidate) & allowed)
+                count = self._readable_count(leaves, allowed, "spell", candidate)
                 if not count:
                     continue
                 rank = (_distance(word, candidate), -count, candidate)
@@ -535,44 +758,69 @@ class WhooshBackend:
         if not changed:
             return None
         corrected = self.parse(out)
-        if not (self._docs(searcher, corrected) & allowed):
-            return None
-        return out
-
-    def _readable(self, searcher, word: str, allowed: set[int]) -> bool:
-        docs = self._term_docs(searcher, "spell", word)
-        return not docs.isdisjoint(allowed)
+        for (seg, leaf, _offset), permitted in zip(leaves, allowed, strict=True):
+            if permitted and self._bits(seg, leaf, corrected) & permitted:
+                return out
+        return None
 
     # --- rebuilding -------------------------------------------------------------------
 
     @staticmethod
     def build(
-        path: str | Path, batches: Iterable[list[SearchDoc]], procs: int = 2, progress=None
+        path: str | Path,
+        batches: Iterable[list[SearchDoc]],
+        procs: int = 2,
+        progress=None,
+        postings_per_segment: int = SEGMENT_POSTINGS,
     ) -> int:
-        """Write a whole new index at `path` (which must not exist); returns the doc count."""
+        """Write a whole new index at `path` (which must not exist); returns the doc count.
+
+        Whoosh's writer sorts postings in memory and, past `limitmb`, pickles sorted runs to
+        disk and merges them back: a third of the build time. So the build commits a new
+        writer every `postings_per_segment` postings (per writer process) with a limit
+        above that, and nothing ever spills: ~2 KB of memory per document per process, a
+        few hundred MB each. With `procs` > 1 each commit writes one segment per process
+        (`multisegment`), so the index ends with a dozen segments; searches read them as
+        one (merging them would cost as much again as the build).
+        """
         path = Path(path)
         if path.exists():
             shutil.rmtree(path)
         path.mkdir(parents=True)
         ix = index.create_in(str(path), make_schema())
+        procs = max(1, procs)
+        # Whoosh estimates ~180 bytes a posting; leave room so a segment never spills.
+        limitmb = max(64, postings_per_segment * 260 // (1024 * 1024))
         options = (
-            {"procs": procs, "multisegment": True, "limitmb": 256}
+            {"procs": procs, "multisegment": True, "limitmb": limitmb, "batchsize": 500}
             if procs > 1
-            else {"limitmb": 256}
+            else {"limitmb": limitmb}
         )
-        writer = ix.writer(**options)
+        budget = postings_per_segment * procs
+        writer = None
+        pending = 0
         count = 0
         try:
             for batch in batches:
+                if writer is None:
+                    writer = ix.writer(**options)
                 for doc in batch:
-                    writer.add_document(**_fields_of(doc))
+                    fields_ = _fields_of(doc)
+                    writer.add_document(**fields_)
+                    # Postings: one per distinct term per field (spell words are distinct).
+                    pending += 2 * len(fields_["spell"]) + 8
                 count += len(batch)
                 if progress is not None:
                     progress(len(batch))
+                if pending >= budget:
+                    writer.commit(merge=False)
+                    writer, pending = None, 0
         except BaseException:
-            writer.cancel()
+            if writer is not None:
+                writer.cancel()
             raise
-        writer.commit()
+        if writer is not None:
+            writer.commit(merge=False)
         ix.close()
         return count
 
@@ -600,3 +848,148 @@ def _distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+class _Segment:
+    """What searches reuse of one segment while it lives: its size, each document's group
+    (one character per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type,
+    and (per searcher) the bitmap of its documents that are not deleted."""
+
+    __slots__ = ("key", "size", "full", "live", "groups", "types")
+
+    def __init__(self, key: str, size: int) -> None:
+        self.key = key
+        self.size = size
+        self.full = (1 << size) - 1
+        self.live = self.full
+        self.groups = ""
+        self.types: dict[str, int] = {}
+
+
+class _Flags(DocIdSet):
+    """A filter for `Searcher.search`: one byte (0 or 1) per global docnum."""
+
+    def __init__(self, flags: bytes) -> None:
+        self.flags = flags
+
+    def __contains__(self, docnum) -> bool:
+        return self.flags[docnum] == 1
+
+    def __len__(self) -> int:
+        return self.flags.count(1)
+
+    def __iter__(self):
+        return (i for i, flag in enumerate(self.flags) if flag)
+
+
+_BIT = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _flag_bytes(bits: int, size: int) -> bytes:
+    """A segment's bitmap as one byte (0 or 1) per docnum."""
+    if not bits:
+        return bytes(size)
+    return format(bits, "b")[::-1].ljust(size, "0").encode().translate(_BIT)
+
+
+def _selected(groups: str, bits: int, size: int):
+    """The group characters of the documents in `bits`."""
+    return compress(groups, _flag_bytes(bits, size))
+
+
+def _bits_of(docnums, size: int) -> int:
+    """A bitmap from docnums (in C, bar one call a docnum)."""
+    if not size:
+        return 0
+    flags = bytearray(b"0") * size
+    deque(map(flags.__setitem__, docnums, repeat(49)), maxlen=0)  # 49 == ord("1")
+    flags.reverse()
+    return int(flags, 2)
+
+
+def _size(bits: int) -> int:
+    return bits.bit_length() // 8 + 64
+
+
+def _leaf_term_ids(reader, fieldname: str, text) -> list[int] | tuple:
+    """Local docnums of one term in one segment, deleted ones included, read block by block."""
+    if (fieldname, text) not in reader:
+        return ()
+    terms = getattr(reader, "_terms", None)
+    if terms is None:  # not a segment reader: the ordinary (filtered) postings
+        return list(reader.postings(fieldname, text).all_ids())
+    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+    matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    if isinstance(matcher, W3LeafMatcher):
+        ids: list[int] = []
+        while True:
+            matcher._read_ids()
+            ids.extend(matcher._ids)
+            if matcher._lastblock:
+                return ids
+            matcher._next_block()
+    return list(matcher.all_ids())
+
+
+def _ranking_query(q: query.Query, phrases_as_and: bool = True) -> query.Query:
+    """The query Whoosh ranks with, once the bitmaps have decided what matches.
+
+    The filter already holds exactly the matching readable documents, so ranking needs
+    only the scoring part: negations score nothing and are dropped (Whoosh's and-not walk
+    was a third of a negated query's time). A phrase scores as the sum of its words, so
+    when every matching document that has the words in a field also has the phrase there
+    (`WhooshBackend._phrases_agree`), it is ranked as their `And`, without checking
+    positions a second time: the same scores, exactly.
+    """
+    if isinstance(q, query.Phrase) and phrases_as_and:
+        words = [query.Term(q.fieldname, w, boost=q.boost) for w in q.words]
+        return query.And(words) if len(words) > 1 else (words[0] if words else q)
+    if isinstance(q, query.And):
+        positive = [
+            _ranking_query(c, phrases_as_and) for c in q.subqueries if not isinstance(c, query.Not)
+        ]
+        if not positive:
+            return q
+        return positive[0] if len(positive) == 1 else query.And(positive, boost=q.boost)
+    if isinstance(q, query.Or):
+        return query.Or([_ranking_query(c, phrases_as_and) for c in q.subqueries], boost=q.boost)
+    return q
+
+
+def _phrases(q: query.Query) -> Iterator[query.Phrase]:
+    if isinstance(q, query.Phrase):
+        yield q
+    elif isinstance(q, (query.And, query.Or)):
+        for child in q.subqueries:
+            yield from _phrases(child)
+
+
+def _title_body_words(q: query.Query) -> list[str] | None:
+    """The words of a query shaped `And(Or(title:w, body:w), ...)` (or one such `Or`), all
+    unboosted: the shape the parser gives plain words, whose scores `_rank` can bound."""
+    parts = q.subqueries if isinstance(q, query.And) and q.boost == 1.0 else [q]
+    words = []
+    for part in parts:
+        if not isinstance(part, query.Or) or part.boost != 1.0 or part.scale or part.minmatch:
+            return None
+        terms = part.subqueries
+        if len(terms) != 2 or not all(isinstance(t, query.Term) and t.boost == 1.0 for t in terms):
+            return None
+        if {t.fieldname for t in terms} != {"title", "body"} or terms[0].text != terms[1].text:
+            return None
+        words.append(terms[0].text)
+    return list(dict.fromkeys(words)) or None
+
+
+def _top(searcher, q: query.Query, allow: _Flags, limit: int, quality: bool):
+    """Whoosh's top `limit` of `q` among `allow`, without matcher replacement.
+
+    `Searcher.search` lets its collector `replace()` matchers as the minimum score rises
+    (a union becomes an and-maybe, and so on); in whoosh-reloaded 2.7.5 that loses
+    documents: 4 of the benchmark's 220 queries (two words) got a wrong top 20, checked
+    against an unpruned ranking. Block-quality skipping alone is exact, and kept.
+    """
+    top = collectors.TopCollector(limit=limit, usequality=quality, replace=0)
+    collector = collectors.FilterCollector(top, allow=allow)
+    searcher.search_with_collector(q, collector)
+    return collector.results()

@@ -62,17 +62,28 @@ def _people_ids():
 
 @source("person", _people_ids)
 def load_people(ids: list[int]) -> list[SearchDoc]:
-    from hub.auth.models import User
+    from hub.auth.models import User, UserExpertise
 
-    people = db.session.scalars(select(User).where(User.id.in_(ids), User.deactivated_at.is_(None)))
+    people = db.session.execute(
+        select(User.id, User.name, User.job_title, User.organisation, User.region, User.bio)
+        .add_columns(User.created_at)
+        .where(User.id.in_(ids), User.deactivated_at.is_(None))
+    ).all()
+    tags: dict[int, list[str]] = {}
+    for user_id, tag in db.session.execute(
+        select(UserExpertise.user_id, UserExpertise.tag)
+        .where(UserExpertise.user_id.in_(ids))
+        .order_by(UserExpertise.user_id, UserExpertise.tag)
+    ):
+        tags.setdefault(user_id, []).append(tag)
     return [
         SearchDoc(
             type="person",
             id=u.id,
             title=u.name,
-            body=_join(u.job_title, u.organisation, u.region, u.bio, " ".join(u.expertise_tags)),
+            body=_join(u.job_title, u.organisation, u.region, u.bio, " ".join(tags.get(u.id, ()))),
             group_id=None,
-            tags=u.expertise_tags,
+            tags=tags.get(u.id, []),
             created_at=u.created_at,
             url=f"{API}/people/{u.id}",
         )
@@ -137,24 +148,24 @@ def load_threads(ids: list[int]) -> list[SearchDoc]:
     from hub.groups.forum.models import Post, Thread
 
     rows = db.session.execute(
-        select(Thread, Post.body)
+        select(Thread.id, Thread.title, Thread.group_id, Thread.created_at, Post.body)
         .outerjoin(Post, (Post.thread_id == Thread.id) & Post.is_opening.is_(True))
         .where(Thread.id.in_(ids))
     ).all()
-    names = _group_names({t.group_id for t, _ in rows})
+    names = _group_names({t.group_id for t in rows})
     return [
         SearchDoc(
             type="thread",
             id=t.id,
             title=t.title,
-            body=body or "",
+            body=t.body or "",
             group_id=t.group_id,
             group_name=names.get(t.group_id),
             created_at=t.created_at,
             url=f"{API}/threads/{t.id}",
             parents=(f"group:{t.group_id}",),
         )
-        for t, body in rows
+        for t in rows
     ]
 
 
@@ -169,18 +180,18 @@ def load_posts(ids: list[int]) -> list[SearchDoc]:
     from hub.groups.forum.models import Post, Thread
 
     rows = db.session.execute(
-        select(Post, Thread.title)
+        select(Post.id, Post.body, Post.group_id, Post.thread_id, Post.created_at, Thread.title)
         .join(Thread, Thread.id == Post.thread_id)
         .where(Post.id.in_(ids), Post.is_opening.is_(False))
     ).all()
-    names = _group_names({p.group_id for p, _ in rows})
+    names = _group_names({p.group_id for p in rows})
     return [
         SearchDoc(
             # The thread's title is shown, not indexed: a search for it finds the thread.
             type="post",
             id=p.id,
             title="",
-            label=f"Re: {title}",
+            label=f"Re: {p.title}",
             body=p.body,
             group_id=p.group_id,
             group_name=names.get(p.group_id),
@@ -188,7 +199,7 @@ def load_posts(ids: list[int]) -> list[SearchDoc]:
             url=f"{API}/posts/{p.id}",
             parents=(f"thread:{p.thread_id}", f"group:{p.group_id}"),
         )
-        for p, title in rows
+        for p in rows
     ]
 
 
@@ -205,7 +216,15 @@ def _suggestion_ids():
 def load_suggestions(ids: list[int]) -> list[SearchDoc]:
     from hub.groups.suggestions.models import Suggestion
 
-    rows = db.session.scalars(select(Suggestion).where(Suggestion.id.in_(ids))).all()
+    rows = db.session.execute(
+        select(
+            Suggestion.id,
+            Suggestion.title,
+            Suggestion.body,
+            Suggestion.group_id,
+            Suggestion.created_at,
+        ).where(Suggestion.id.in_(ids))
+    ).all()
     names = _group_names({s.group_id for s in rows})
     return [
         SearchDoc(
@@ -235,31 +254,45 @@ def _file_ids():
 @source("file", _file_ids)
 def load_files(ids: list[int]) -> list[SearchDoc]:
     """A file is searched by its title, description, tags and its newest version's text."""
-    from hub.library.models import FileVersion, LibraryFile
+    from hub.library.models import FileVersion, LibraryFile, LibraryFileTag
 
     rows = db.session.execute(
-        select(LibraryFile, FileVersion.extracted_text)
+        select(
+            LibraryFile.id,
+            LibraryFile.title,
+            LibraryFile.description,
+            LibraryFile.group_id,
+            LibraryFile.created_at,
+            FileVersion.extracted_text,
+        )
         .outerjoin(
             FileVersion,
             (FileVersion.file_id == LibraryFile.id) & (FileVersion.number == LibraryFile.version),
         )
         .where(LibraryFile.id.in_(ids))
     ).all()
-    names = _group_names({f.group_id for f, _ in rows})
+    tags: dict[int, list[str]] = {}
+    for file_id, tag in db.session.execute(
+        select(LibraryFileTag.file_id, LibraryFileTag.tag)
+        .where(LibraryFileTag.file_id.in_(ids))
+        .order_by(LibraryFileTag.file_id, LibraryFileTag.tag)
+    ):
+        tags.setdefault(file_id, []).append(tag)
+    names = _group_names({f.group_id for f in rows})
     return [
         SearchDoc(
             type="file",
             id=f.id,
             title=f.title,
-            body=_join(f.description, text),
+            body=_join(f.description, f.extracted_text),
             group_id=f.group_id,
             group_name=names.get(f.group_id),
-            tags=f.tag_names,
+            tags=tags.get(f.id, []),
             created_at=f.created_at,
             url=f"{API}/library/files/{f.id}",
             parents=(f"group:{f.group_id}",),
         )
-        for f, text in rows
+        for f in rows
     ]
 
 

@@ -221,6 +221,7 @@ def thread_title(rng: random.Random, topic: str) -> str:
 
 def _people(plan: _Plan, password_hash: str) -> None:
     from hub.auth.models import User, UserExpertise
+    from hub.people.models import PersonTerm, terms_of
 
     rng = plan.rng("people")
     n = plan.sizes.people
@@ -282,6 +283,17 @@ def _people(plan: _Plan, password_hash: str) -> None:
         plan.people.append(_Person(person_id, name, email, organisation, region, role))
     plan.insert(User.__table__, rows, n, "people")
     plan.insert(UserExpertise.__table__, expertise, len(expertise), "expertise")
+    tags: dict[int, list[str]] = {}
+    for row in expertise:
+        tags.setdefault(row["user_id"], []).append(row["tag"])
+    terms = [
+        {"term": term, "user_id": row["id"]}
+        for row in rows
+        for term in sorted(
+            terms_of(row["name"], row["organisation"], row["job_title"], tags.get(row["id"], ()))
+        )
+    ]
+    plan.insert(PersonTerm.__table__, terms, len(terms), "people finder words")
 
 
 def _council_weight(name: str) -> float:
@@ -724,9 +736,106 @@ def generate_suggestions(plan: _Plan) -> list[str]:
     return []
 
 
+FILE_KINDS = (
+    "report",
+    "briefing note",
+    "guidance",
+    "case study",
+    "policy",
+    "action plan",
+    "evaluation",
+    "toolkit",
+    "minutes",
+    "strategy",
+)
+
+
+def _file_text(rng: random.Random, topic: str, council: str) -> str:
+    """A document's extracted text: a few paragraphs of the forum vocabulary (~150-700 words)."""
+    paragraphs = [post_text(rng, topic, council) for _ in range(rng.randint(2, 6))]
+    paragraphs += [_fill(rng, s, topic=topic) for s in rng.sample(v.MIDDLES, rng.randint(1, 4))]
+    return "\n\n".join(paragraphs)
+
+
 def generate_library(plan: _Plan) -> list[str]:
-    """TODO(lead): sizes.files library files with extracted text, once hub/library has models."""
-    return ["library files (TODO: hub/library models)"]
+    """sizes.files library files (one version each, plain text) spread over the groups.
+
+    Each file's version holds generated text as its extracted text, and the same text is
+    written as its stored bytes (`text/plain`) under HUB_DATA_DIR/files, so downloads and
+    `search check` work like for an upload. Files fall on groups like threads do.
+    """
+    import hashlib
+    import os
+
+    from hub.library import storage
+    from hub.library.models import FileVersion, LibraryFile, LibraryFileTag
+
+    rng = plan.rng("library")
+    groups = plan.groups
+    total = plan.sizes.files
+    if not groups or total <= 0:
+        return []
+    weights = list(itertools.accumulate(len(g.members) ** 0.7 for g in groups))
+    root = storage.root()
+    files, versions, tags = [], [], []
+    made_dirs: set[str] = set()
+    for file_id in range(1, total + 1):
+        group = rng.choices(groups, cum_weights=weights)[0]
+        topic = group.subject.lower() if rng.random() < 0.6 else rng.choice(group.tags)
+        council = rng.choice(v.COUNCILS)[0]
+        kind = rng.choice(FILE_KINDS)
+        title = f"{topic[0].upper()}{topic[1:]} {kind}, {council} {rng.randint(2015, 2025)}"
+        description = _fill(rng, rng.choice(v.OPENERS), topic=topic, council=council)
+        text = _file_text(rng, topic, council)
+        data = text.encode()
+        key = f"{rng.getrandbits(128):032x}"
+        if key[:2] not in made_dirs:
+            (root / key[:2]).mkdir(mode=0o700, exist_ok=True)
+            made_dirs.add(key[:2])
+        with open(root / key[:2] / key, "wb") as out:
+            os.chmod(out.fileno(), 0o600)
+            out.write(data)
+        uploader = rng.choice(group.members)
+        created = plan.when(rng, 3 * 365, after=group.created_at)
+        files.append(
+            {
+                "id": file_id,
+                "group_id": group.id,
+                "folder_id": None,
+                "title": title[:200],
+                "description": description,
+                "description_html": _html(description),
+                "uploaded_by_id": uploader,
+                "version": 1,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        versions.append(
+            {
+                "id": file_id,
+                "file_id": file_id,
+                "number": 1,
+                "filename": f"{_slug(title)[:80]}.txt",
+                "content_type": "text/plain",
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "storage_key": key,
+                "uploaded_by_id": uploader,
+                "created_at": created,
+                "text_extracted": True,
+                "text_extraction_error": None,
+                "extracted_text": text,
+            }
+        )
+        tags += [
+            {"file_id": file_id, "tag": tag}
+            for tag in sorted(set(rng.sample(group.tags, min(len(group.tags), 2))))
+        ]
+    plan.insert(LibraryFile.__table__, files, len(files), "library files")
+    plan.insert(FileVersion.__table__, versions, len(versions), "library file versions")
+    plan.insert(LibraryFileTag.__table__, tags, len(tags), "library file tags")
+    return []
 
 
 def generate_live(plan: _Plan) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from hub import policy
 from hub.auth.models import User
@@ -35,6 +36,11 @@ PLAIN_MENTION = re.compile(rf"(?<![\w@\[])@({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
 
 
+def _authors(model):
+    """Load a page's authors in one query, without their expertise (only {id, name} shows)."""
+    return selectinload(model.author).lazyload(User.expertise)
+
+
 # --- Threads -------------------------------------------------------------------------
 
 
@@ -45,6 +51,7 @@ def threads_of(user: User, group_id: int):
         select(Thread)
         .where(Thread.group_id == group.id)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .options(_authors(Thread))
     )
 
 
@@ -156,7 +163,7 @@ def unsubscribe(user: User, thread_id: int) -> None:
 
 def _readable_thread(user: User, thread_id: int) -> tuple[Thread, Group, GroupAccess]:
     """The thread, its group and your access: 404 if unseen, 403 if its group is unreadable."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id, options=[lazyload(Thread.author)])
     group, access = group_of_readable_content(
         user, thread, "There is no thread with this id, or you may not see it.", "threads"
     )
@@ -182,7 +189,7 @@ def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
 def posts_of(user: User, thread_id: int):
     """The thread's posts, oldest first."""
     thread, _group, _access = _readable_thread(user, thread_id)
-    return select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    return select(Post).where(Post.thread_id == thread.id).order_by(Post.id).options(_authors(Post))
 
 
 def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> Post:
