@@ -5,10 +5,15 @@
 
 The server is what production runs: `gunicorn -c gunicorn.conf.py wsgi:app` (the gevent
 worker, one worker a process); with --processes 2, two such servers share the database
-and Redis (HUB_REDIS_URL), and the clients are spread over both. The clients are real
-python-socketio asyncio clients (websocket transport) in several client processes; each
-joins the session, and each question carries the time it was sent, so a client's
-delivery latency is its arrival time minus that (one clock: all on this machine). Askers
+and Redis (HUB_REDIS_URL), and the clients are spread over both. By default the
+receiving clients are light raw-websocket Socket.IO clients in one asyncio process (see
+RawLiveClient): they stamp each frame on arrival and decode after the run, so that the
+figures are the server's and not the clients' CPU queueing on this 2-core machine
+(`--client python-socketio --client-processes 4` gives the first runs' heavier clients).
+Each joins the session, and each question carries the time it was sent, so a client's
+delivery latency is its arrival time minus that (one clock: all on this machine). The
+CPU used during the run by the server workers, the receiving clients and the askers is
+reported alongside (in % of one core). Askers
 are separate connections (60 of them, so that no one passes the 10-questions-a-minute
 limit). Lost events: the (client, question) pairs a client never received, counted after
 a 5 s grace period; a seq gap in what a client received counts too.
@@ -24,6 +29,7 @@ import json
 import multiprocessing
 import os
 import platform
+import resource
 import shlex
 import signal
 import socket
@@ -187,14 +193,209 @@ def stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def worker_pids(servers: list[subprocess.Popen]) -> list[int]:
+    """The gunicorn workers (children of each master)."""
+    pids = []
+    for process in servers:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        pids += [int(child) for child in children]
+    return pids
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # --- Clients -------------------------------------------------------------------------
+#
+# Two kinds of receiving client:
+# - "raw" (the default): each connection is an asyncio Protocol that speaks just enough
+#   of WebSocket / Engine.IO 4 / Socket.IO 5 to connect, authenticate and join, answers
+#   pings, and otherwise only stamps the time each frame arrives and keeps its bytes.
+#   Decoding happens after the run: 1,000 of them in one process take about a fifth of
+#   a core at 10,000 frames a second (mostly socket reads), and the latency is the
+#   server's, not the clients' queueing.
+# - "python-socketio": python-socketio's AsyncClient (what the first runs used); it
+#   decodes every event as it comes: 1,000 of them in four processes took half a core
+#   to most of one.
+
+EVENT_PREFIX = b'42/live,["live_event",'
 
 
-def client_process(urls, tokens, session_id, ready, go_home, results) -> None:
-    asyncio.run(_clients(urls, tokens, session_id, ready, go_home, results))
+class RawLiveClient(asyncio.Protocol):
+    """One Socket.IO client over a raw websocket, minimal parsing on receipt."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.transport = None
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.control: asyncio.Queue[bytes] = asyncio.Queue()
+        self.events: list[tuple[float, bytes]] = []
+        self.pings = 0
+        self.closed = asyncio.get_running_loop().create_future()
+
+    # Sending: client frames must be masked; an all-zero key is valid and costs nothing.
+    def send_text(self, text: bytes, opcode: int = 0x1) -> None:
+        size = len(text)
+        if size < 126:
+            header = bytes((0x80 | opcode, 0x80 | size))
+        elif size < 65536:
+            header = bytes((0x80 | opcode, 0x80 | 126)) + size.to_bytes(2, "big")
+        else:
+            header = bytes((0x80 | opcode, 0x80 | 127)) + size.to_bytes(8, "big")
+        self.transport.write(header + b"\0\0\0\0" + text)
+
+    def connection_made(self, transport) -> None:
+        import base64
+
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(
+            (
+                f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: {self.host}:{self.port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                f"Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()  # stamped before anything else is done with the bytes
+        buffer = self.buffer
+        buffer += data
+        if not self.upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if b" 101 " not in bytes(buffer[: buffer.find(b"\r\n")]):
+                self.control.put_nowait(b"!" + bytes(buffer[:end]))
+                return
+            del buffer[: end + 4]
+            self.upgraded = True
+        while len(buffer) >= 2:
+            opcode, size, start = buffer[0] & 0x0F, buffer[1] & 0x7F, 2
+            if size == 126:
+                if len(buffer) < 4:
+                    return
+                size, start = int.from_bytes(buffer[2:4], "big"), 4
+            elif size == 127:
+                if len(buffer) < 10:
+                    return
+                size, start = int.from_bytes(buffer[2:10], "big"), 10
+            if len(buffer) < start + size:
+                return
+            payload = bytes(buffer[start : start + size])
+            del buffer[: start + size]
+            if opcode == 0x1:
+                if payload.startswith(EVENT_PREFIX):
+                    self.events.append((now, payload))
+                elif payload == b"2":  # Engine.IO ping
+                    self.send_text(b"3")
+                    self.pings += 1
+                else:
+                    self.control.put_nowait(payload)
+            elif opcode == 0x9:  # websocket ping
+                self.send_text(payload, opcode=0xA)
+            elif opcode == 0x8:
+                self.transport.close()
+
+    def connection_lost(self, exc) -> None:
+        if not self.closed.done():
+            self.closed.set_result(exc)
+
+    async def expect(self, prefix: bytes, timeout: float = 60) -> bytes:
+        message = await asyncio.wait_for(self.control.get(), timeout)
+        if not message.startswith(prefix):
+            raise RuntimeError(f"expected {prefix!r}, got {message[:300]!r}")
+        return message
 
 
-async def _clients(urls, tokens, session_id, ready, go_home, results) -> None:
+async def raw_connect(url: str, token: str, session_id: int) -> RawLiveClient:
+    host, port = url.removeprefix("http://").split(":")
+    loop = asyncio.get_running_loop()
+    _, client = await loop.create_connection(lambda: RawLiveClient(host, int(port)), host, port)
+    await client.expect(b"0{")  # Engine.IO open
+    client.send_text(b"40/live," + json.dumps({"token": token}).encode())
+    await client.expect(b"40/live,")  # connected to the namespace (44 would be a refusal)
+    client.send_text(b'42/live,1["join",' + json.dumps({"session_id": session_id}).encode() + b"]")
+    answer = json.loads((await client.expect(b"43/live,1"))[len(b"43/live,1") :])
+    assert answer[0]["ok"], answer
+    return client
+
+
+def decode_raw(events: list[tuple[float, bytes]]) -> dict:
+    """After the run: the question events one raw client received."""
+    mine = {"lat": [], "numbers": [], "seqs": []}
+    for arrived, payload in events:
+        event = json.loads(payload[len(b"42/live,") :])[1]
+        if event["type"] != "question.created":
+            continue
+        kind, number, sent = event["data"]["text"].split()
+        if kind != "q":  # warm-up
+            continue
+        mine["lat"].append(arrived - float(sent))
+        mine["numbers"].append(int(number))
+        mine["seqs"].append(event["seq"])
+    return mine
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def client_process(kind, urls, tokens, session_id, ready, go, go_home, results) -> None:
+    runner = _raw_clients if kind == "raw" else _clients
+    asyncio.run(runner(urls, tokens, session_id, ready, go, go_home, results))
+
+
+async def _wait(event) -> None:
+    while not event.is_set():
+        await asyncio.sleep(0.05)
+
+
+async def _raw_clients(urls, tokens, session_id, ready, go, go_home, results) -> None:
+    clients: list[RawLiveClient] = []
+
+    async def connect(index, token):
+        url = urls[index % len(urls)]
+        for attempt in range(5):
+            try:
+                client = await raw_connect(url, token, session_id)
+                break
+            except Exception:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.5 + attempt)
+        clients.append(client)
+
+    batch = 50
+    for start in range(0, len(tokens), batch):
+        await asyncio.gather(
+            *(connect(start + i, t) for i, t in enumerate(tokens[start : start + batch]))
+        )
+    ready.release()
+    await _wait(go)
+    cpu_began, wall_began = cpu_seconds(), time.monotonic()
+    await _wait(go_home)
+    cpu = cpu_seconds() - cpu_began
+    wall = time.monotonic() - wall_began
+    for client in clients:
+        client.transport.close()
+    results.put(
+        {
+            "clients": [decode_raw(c.events) for c in clients],
+            "cpu_s": cpu,
+            "wall_s": wall,
+            "pings": sum(c.pings for c in clients),
+        }
+    )
+
+
+async def _clients(urls, tokens, session_id, ready, go, go_home, results) -> None:
     import socketio
 
     received: list[dict] = [{"lat": [], "numbers": set(), "seqs": []} for _ in tokens]
@@ -243,12 +444,22 @@ async def _clients(urls, tokens, session_id, ready, go_home, results) -> None:
             *(connect(start + i, t) for i, t in enumerate(tokens[start : start + batch]))
         )
     ready.release()
-    while not go_home.is_set():
-        await asyncio.sleep(0.2)
+    await _wait(go)
+    cpu_began, wall_began = cpu_seconds(), time.monotonic()
+    await _wait(go_home)
+    cpu = cpu_seconds() - cpu_began
+    wall = time.monotonic() - wall_began
     for client in sockets:
         await client.disconnect()
     results.put(
-        [{"lat": r["lat"], "numbers": sorted(r["numbers"]), "seqs": r["seqs"]} for r in received]
+        {
+            "clients": [
+                {"lat": r["lat"], "numbers": sorted(r["numbers"]), "seqs": r["seqs"]}
+                for r in received
+            ],
+            "cpu_s": cpu,
+            "wall_s": wall,
+        }
     )
 
 
@@ -349,12 +560,14 @@ def run(args) -> dict:
             wait_healthy(urls[-1], process, log)
 
         ctx = multiprocessing.get_context("spawn")
-        ready, go_home, results = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+        ready, go, go_home = ctx.Semaphore(0), ctx.Event(), ctx.Event()
+        results = ctx.Queue()
         receivers = tokens[: args.clients]
         shares = [receivers[i :: args.client_processes] for i in range(args.client_processes)]
         workers = [
             ctx.Process(
-                target=client_process, args=(urls, share, session_id, ready, go_home, results)
+                target=client_process,
+                args=(args.client, urls, share, session_id, ready, go, go_home, results),
             )
             for share in shares
             if share
@@ -368,9 +581,19 @@ def run(args) -> dict:
         connect_seconds = time.monotonic() - connect_began
         time.sleep(2)  # let presence settle
         askers = tokens[args.clients :]
+        go.set()
+        server_cpu_began = [process_cpu(pid) for pid in worker_pids(servers)]
+        asker_cpu_began, wall_began = cpu_seconds(), time.monotonic()
         acked = asyncio.run(ask_all(urls[0], askers, session_id, args.duration, args.interval))
         time.sleep(5)  # grace
         go_home.set()
+        wall = time.monotonic() - wall_began
+        asker_cpu = cpu_seconds() - asker_cpu_began
+        server_cpu = [
+            process_cpu(pid) - began
+            for pid, began in zip(worker_pids(servers), server_cpu_began, strict=False)
+        ]
+        load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
         collected = [results.get(timeout=300) for _ in workers]
         for worker in workers:
             worker.join(60)
@@ -378,7 +601,12 @@ def run(args) -> dict:
         for process in servers:
             stop(process)
 
-    everyone = [client for batch in collected for client in batch]
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(collected))
+    pings = sum(batch.get("pings", 0) for batch in collected)
+    client_cpu = sum(batch["cpu_s"] for batch in collected)
+    client_wall = max(batch["wall_s"] for batch in collected)
+    everyone = [client for batch in collected for client in batch["clients"]]
     latencies = [value for client in everyone for value in client["lat"]]
     expected = set(acked)
     lost = sum(len(expected - set(client["numbers"])) for client in everyone)
@@ -401,6 +629,11 @@ def run(args) -> dict:
         "max_ms": max(latencies) * 1000 if latencies else float("nan"),
         "connect_s": connect_seconds,
         "load": load,
+        "load_after": load_after,
+        "pings_answered": pings,
+        "client_cpu_pct": 100 * client_cpu / client_wall,
+        "asker_cpu_pct": 100 * asker_cpu / wall,
+        "server_cpu_pct": [round(100 * cpu / wall, 1) for cpu in server_cpu],
         "database": "postgresql" if database.startswith("postgresql") else "sqlite",
     }
 
@@ -428,28 +661,38 @@ def report(result: dict, args) -> str:
         else f"{result['processes']} processes sharing Redis"
     )
     target = "met" if result["p99_ms"] <= 200 and result["lost"] == 0 else "missed"
+    clients = (
+        "raw-websocket asyncio clients (frames stamped on arrival, decoded after the run)"
+        if args.client == "raw"
+        else "python-socketio asyncio clients (websocket)"
+    )
+    server_cpu = " + ".join(f"{cpu:.0f}%" for cpu in result["server_cpu_pct"])
     return "\n".join(
         [
             f"## Live fan-out, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {mode}",
             "",
-            f"- Machine: {machine()}; clients and servers on the same machine; load average "
-            f"before the run {result['load']}",
+            f"- Machine: {machine()}; clients and servers share the machine's cores "
+            f"(loopback); load average before the run {result['load']}, after "
+            f"{result['load_after']}",
             f"- Command: `{shlex.join(['python', 'bench/live_bench.py', *sys.argv[1:]])}`",
             f"- Server: `gunicorn -c gunicorn.conf.py wsgi:app` (gevent worker, 1 worker a "
             f"process) x {result['processes']}, {result['database']}"
             f"{', Redis message queue' if result['processes'] > 1 else ''}",
-            f"- Load: {result['clients']} python-socketio asyncio clients (websocket) in "
-            f"{args.client_processes} client processes joined one session "
-            f"(connect and join took {result['connect_s']:.0f} s); {ASKERS} askers sent a question "
-            f"every {args.interval * 1000:.0f} ms for {args.duration:.0f} s",
+            f"- Load: {result['clients']} {clients} in {args.client_processes} client "
+            f"process(es) joined one session (connect and join took "
+            f"{result['connect_s']:.0f} s); {ASKERS} askers sent a question every "
+            f"{args.interval * 1000:.0f} ms for {args.duration:.0f} s",
+            f"- CPU during the run, in % of one core: server worker(s) {server_cpu}; "
+            f"receiving clients {result['client_cpu_pct']:.0f}%; askers "
+            f"{result['asker_cpu_pct']:.0f}%",
             "",
             "| clients | processes | questions | deliveries | expected | lost | seq gaps "
-            "| p50 ms | p99 ms | max ms | target (p99 <= 200 ms, 0 lost) |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| p50 ms | p99 ms | max ms | clients' CPU | target (p99 <= 200 ms, 0 lost) |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
             f"| {result['clients']:,} | {result['processes']} | {result['questions']} "
             f"| {result['deliveries']:,} | {result['expected']:,} | {result['lost']:,} "
             f"| {result['seq_gaps']} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} "
-            f"| {result['max_ms']:.1f} | {target} |",
+            f"| {result['max_ms']:.1f} | {result['client_cpu_pct']:.0f}% | {target} |",
             "",
         ]
     )
@@ -461,7 +704,14 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--interval", type=float, default=0.1)
-    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument(
+        "--client",
+        choices=("raw", "python-socketio"),
+        default="raw",
+        help="receiving clients: raw websocket (light; default) or python-socketio",
+    )
+    parser.add_argument("--client-processes", type=int, default=1)
+    parser.add_argument("--dump", help="write every client's raw figures to this JSON file")
     parser.add_argument("--database", help="default: SQLite in a fresh temporary data dir")
     parser.add_argument(
         "--redis", default=os.environ.get("HUB_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    app.wsgi_app = hub.live.events.without_websocket_compression(app.wsgi_app)
 
 
 def _socketio_async_mode() -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub import policy
@@ -101,10 +102,17 @@ class Attendance:
 
 def attend(user: User, session_id: int) -> Attendance:
     """The session as this person may see it: 404 if missing or hidden, 403 if not allowed."""
-    live = db.session.get(LiveSession, session_id, populate_existing=True)
+    # The creator and the group's tags load only if a view asks for them: deciding and the
+    # live events need neither.
+    live = db.session.get(
+        LiveSession,
+        session_id,
+        populate_existing=True,
+        options=[lazyload(LiveSession.created_by)],
+    )
     if live is None:
         abort(404, NOT_FOUND)
-    group = db.session.get(Group, live.group_id)
+    group = db.session.get(Group, live.group_id, options=[lazyload(Group.tags)])
     access = group_access(user, group)
     panelist = user.id in live.panelist_ids
     if not policy.can_see_group(group, access) and not (panelist and not access.banned):
@@ -360,7 +368,9 @@ def _record(outgoing: list[Outgoing], session_id: int, kind: str, data_of) -> Ou
     return item
 
 
-def _private(outgoing: list[Outgoing], question: LiveQuestion, kind: str) -> None:
+def _private(
+    outgoing: list[Outgoing], question: LiveQuestion, kind: str, view: dict | None = None
+) -> None:
     """An event for moderators and the asker only: the current seq, not stored."""
     session_id = question.session_id
     db.session.flush()
@@ -368,7 +378,8 @@ def _private(outgoing: list[Outgoing], question: LiveQuestion, kind: str) -> Non
     rooms = [moderators_room(session_id)]
     if question.author_id is not None:
         rooms.append(person_room(session_id, question.author_id))
-    outgoing.append(Outgoing(session_id, seq, kind, question_view(question), rooms))
+    data = question_view(question) if view is None else view
+    outgoing.append(Outgoing(session_id, seq, kind, data, rooms))
 
 
 def presence_event(session_id: int, count: int) -> Outgoing | None:
@@ -499,6 +510,26 @@ def _require_live(live: LiveSession) -> None:
         abort(409, NOT_LIVE.get(live.status, "This session is not live."))
 
 
+def _lock_live(session_id: int) -> bool:
+    """Lock the session row (PostgreSQL) until the commit, check it is still live, and
+    return whether it is moderated (as of the lock).
+
+    What questions, votes, answers, moderation and chat need under the lock is only
+    that, so one short statement: not the whole session with its creator and panelists
+    reloaded (three statements), which `attend` has just read.
+    """
+    row = db.session.execute(
+        select(LiveSession.status, LiveSession.moderated)
+        .where(LiveSession.id == session_id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        abort(404, NOT_FOUND)
+    if row.status != "live":
+        abort(409, NOT_LIVE.get(row.status, "This session is not live."))
+    return row.moderated
+
+
 # --- Questions -----------------------------------------------------------------------
 
 
@@ -517,8 +548,8 @@ def ask(user: User, session_id: int, text: str, anonymous: bool) -> dict:
         )
     _limit(user, "question", "questions")
     with _publishing(session_id) as outgoing:
-        _require_live(_locked(session_id))
-        pending = live.moderated and not attendance.moderator
+        moderated = _lock_live(session_id)
+        pending = moderated and not attendance.moderator
         question = LiveQuestion(
             session_id=session_id,
             author_id=user.id,
@@ -529,11 +560,15 @@ def ask(user: User, session_id: int, text: str, anonymous: bool) -> dict:
         )
         db.session.add(question)
         db.session.flush()
-        if pending:
-            _private(outgoing, question, "question.created")
-        else:
-            _record(outgoing, session_id, "question.created", lambda: question_view(question))
+        # A new question has no answers and its author is the caller: known without
+        # loading them back.
+        set_committed_value(question, "answers", [])
+        set_committed_value(question, "author", user)
         view = question_view(question)
+        if pending:
+            _private(outgoing, question, "question.created", view)
+        else:
+            _record(outgoing, session_id, "question.created", lambda: view)
     return view
 
 
@@ -550,7 +585,7 @@ def vote(user: User, session_id: int, question_id: int, up: bool) -> int:
     _require_live(attendance.session)
     _limit(user, "vote", "votes")
     with _publishing(session_id) as outgoing:
-        _require_live(_locked(session_id))
+        _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
             abort(422, "Only questions everyone can see take votes.")
@@ -582,7 +617,7 @@ def answer(user: User, session_id: int, question_id: int, text: str) -> dict:
     _require_live(attendance.session)
     _limit(user, "answer", "answers")
     with _publishing(session_id) as outgoing:
-        _require_live(_locked(session_id))
+        _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
             abort(422, "Approve the question before answering it.")
@@ -594,8 +629,9 @@ def answer(user: User, session_id: int, question_id: int, text: str) -> dict:
         question.answered = True
         db.session.flush()
         db.session.refresh(question, ["answers"])
-        _record(outgoing, session_id, "question.answered", lambda: question_view(question))
-        view = question_view(question)
+        view = _record(
+            outgoing, session_id, "question.answered", lambda: question_view(question)
+        ).data
     return view
 
 
@@ -616,7 +652,7 @@ def moderate(user: User, session_id: int, question_id: int, action: str) -> dict
     _require_live(attendance.session)
     _limit(user, "moderate", "moderation actions")
     with _publishing(session_id) as outgoing:
-        _require_live(_locked(session_id))
+        _lock_live(session_id)
         question = _question(attendance, question_id)
         was = question.status
         if action in ("pin", "unpin", "mark_answered") and was != "visible":
@@ -677,14 +713,14 @@ def chat(user: User, session_id: int, text: str) -> dict:
     _require_live(attendance.session)
     _limit(user, "chat", "chat messages")
     with _publishing(session_id) as outgoing:
-        _require_live(_locked(session_id))
+        _lock_live(session_id)
         message = LiveChatMessage(
             session_id=session_id, author_id=user.id, text=text.strip(), created_at=utcnow()
         )
         db.session.add(message)
         db.session.flush()
-        _record(outgoing, session_id, "chat.message", lambda: message_view(message))
-        view = message_view(message)
+        set_committed_value(message, "author", user)
+        view = _record(outgoing, session_id, "chat.message", lambda: message_view(message)).data
     return view
 
 
