@@ -14,20 +14,22 @@ import html
 import re
 import shutil
 import threading
-from collections import Counter, OrderedDict, deque
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import compress, repeat
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 from whoosh import collectors, fields, highlight, index, qparser, query, scoring
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
 from whoosh.idsets import DocIdSet
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Results, Searcher
+
+from hub.search import ranking
 
 PUBLIC = "public"  # the group_id of documents every signed-in person may read
 TYPES = ("file", "thread", "post", "group", "person", "suggestion", "session")
@@ -38,6 +40,9 @@ SNIPPET_CHARS = 240
 SEGMENT_POSTINGS = 3_000_000
 # Term bitmaps kept per process (~N/8 bytes each for N documents), and permission bitmaps.
 TERM_CACHE_BYTES = 48 * 1024 * 1024
+# Decoded postings kept for ranking (8 bytes a posting: "council" in 450k documents, ~1 MB).
+POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
+RANKED_FIELDS = ("title", "body")
 ALLOWED_CACHE = 64
 
 
@@ -249,7 +254,9 @@ class WhooshBackend:
         self._code_of_group: dict[str, int] = {}
         self._group_of_code: list[str | None] = [None]  # code 0: no group_id
         self._leaves_for: tuple | None = None
-        self._bounds: dict = {}  # (searcher, field, text) -> the term's max score
+        self._postings = ranking.PostingsCache(POSTINGS_CACHE_BYTES)
+        self._constants: dict = {}  # the ranker's BM25 constants of words, per searcher
+        self._constants_for = 0
         self._serial = 0  # which searcher the caches belong to
         self._parser = self._make_parser()
 
@@ -258,10 +265,16 @@ class WhooshBackend:
     def _index(self) -> index.Index:
         if self._ix is None:
             self.path.mkdir(parents=True, exist_ok=True)
+            storage = FileStorage(str(self.path))
+            # Read segments through the file, not a memory map: Whoosh copies each mapped
+            # segment file into a BytesIO, which held the whole index (~700 MB at 450k
+            # documents) in every process. The operating system's page cache still keeps
+            # the hot parts in memory, shared between processes.
+            storage.supports_mmap = False
             if index.exists_in(str(self.path)):
-                self._ix = index.open_dir(str(self.path))
+                self._ix = storage.open_index()
             else:
-                self._ix = index.create_in(str(self.path), make_schema())
+                self._ix = storage.create_index(make_schema())
         return self._ix
 
     def searcher(self):
@@ -285,11 +298,10 @@ class WhooshBackend:
     def _open_searcher(self) -> None:
         """A searcher on the latest commit, reusing the open readers of unchanged segments.
 
-        Opening a segment reader copies the segment's terms and postings into memory (the
-        mmap is read through a BytesIO): ~25 ms a segment, ~300 ms for all of them at
-        450k documents. A drain commit adds a small segment and perhaps deletes from one
-        or two, so only those are opened; a segment whose deletions changed is opened
-        afresh (its old reader would keep the old deletions).
+        Opening a segment reader reads its term index and deletions, and the first search
+        on it reads its columns (`_columns`). A drain commit adds a small segment and
+        perhaps deletes from one or two, so only those are opened; a segment whose
+        deletions changed is opened afresh (its old reader would keep the old deletions).
         """
         from whoosh.reading import MultiReader, SegmentReader
 
@@ -334,6 +346,7 @@ class WhooshBackend:
             self._segments.clear()
             self._term_cache.clear()
             self._term_bytes = 0
+            self._postings.forget_segments(set())
             self._leaves_for = None
 
     def ready(self) -> bool:
@@ -422,7 +435,7 @@ class WhooshBackend:
                         bits &= only
                 if bits:
                     total += bits.bit_count()
-                    group_counts.update(_selected(seg.groups, bits, seg.size))
+                    _count_groups(group_counts, seg, bits)
                 matched.append(bits)
             hits = []
             limit = page * page_size
@@ -434,7 +447,7 @@ class WhooshBackend:
         codes = self._group_of_code
         groups: dict[int, int] = {}
         for code, count in group_counts.items():
-            value = codes[ord(code)]
+            value = codes[code]
             if value not in (None, PUBLIC):
                 groups[int(value)] = count
         return SearchResult(
@@ -505,7 +518,7 @@ class WhooshBackend:
             deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
             seg.live = seg.full
             if deleted:
-                seg.live = seg.full & ~_bits_of(deleted, seg.size)
+                seg.live = seg.full & ~_bits_of(list(deleted), seg.size)
             leaves.append((seg, leaf, offset))
         live = {seg.key for seg, _, _ in leaves}
         for key in list(self._segments):
@@ -513,6 +526,7 @@ class WhooshBackend:
                 del self._segments[key]
         for key in [k for k in self._term_cache if k[0] not in live]:
             self._term_bytes -= _size(self._term_cache.pop(key))
+        self._postings.forget_segments(live)
         self._allowed_cache.clear()
         self._leaves_for = (self._serial, leaves)
         return leaves
@@ -520,18 +534,17 @@ class WhooshBackend:
     def _columns(self, seg: _Segment, leaf) -> None:
         """Each document's group (as one character of a string) and type, once a segment."""
         reader = leaf.reader()
-        groups = ["\0"] * seg.size
+        codes = np.zeros(seg.size, dtype=np.uint32)
         for value in reader.field_terms("group_id"):
             code = self._code_of_group.get(value)
             if code is None:
                 code = self._code_of_group[value] = len(self._group_of_code)
                 self._group_of_code.append(value)
-            char = chr(code)
-            for docnum in _leaf_term_ids(reader, "group_id", value):
-                groups[docnum] = char
-        seg.groups = "".join(groups)
+            codes[ranking.read_postings(reader, "group_id", value)[0]] = code
+        seg.group_codes = codes
+        seg.groups = codes.tobytes().decode("utf-32-le")
         seg.types = {
-            value: _bits_of(_leaf_term_ids(reader, "type", value), seg.size)
+            value: _bits_of(ranking.read_postings(reader, "type", value)[0], seg.size)
             for value in reader.field_terms("type")
         }
 
@@ -568,7 +581,7 @@ class WhooshBackend:
         if found is not None:
             self._term_cache.move_to_end(key)
             return found
-        found = _bits_of(_leaf_term_ids(leaf.reader(), fieldname, text), seg.size)
+        found = _bits_of(self._postings.get(leaf.reader(), seg.key, fieldname, text)[0], seg.size)
         self._remember(key, found)
         return found
 
@@ -611,64 +624,58 @@ class WhooshBackend:
             for fieldname, text in q.expanded_terms(reader):
                 bits |= self._term_bits(seg, leaf, fieldname, text)
             return bits
-        # Phrases and anything else: Whoosh's own matcher, once, then cached like a term.
+        # Phrases and anything else: computed once, then cached like a term.
         key = (seg.key, "query", repr(q))
         found = self._term_cache.get(key)
         if found is None:
-            matcher = q.matcher(leaf)
-            found = _bits_of(list(matcher.all_ids()) if matcher.is_active() else (), seg.size)
+            found = self._phrase_or_other_bits(seg, leaf, q)
             self._remember(key, found)
         return found
+
+    def _phrase_or_other_bits(self, seg: _Segment, leaf, q: query.Query) -> int:
+        reader = leaf.reader()
+        if isinstance(q, query.Phrase) and ranking.is_plain_segment(reader):
+            candidates = seg.full
+            for word in q.words:
+                candidates &= self._term_bits(seg, leaf, q.fieldname, word)
+            if not candidates:
+                return 0
+            return _bits_of(ranking.phrase_docs(reader, q, _mask(candidates, seg.size)), seg.size)
+        matcher = q.matcher(leaf)  # Whoosh's own, for anything else
+        return _bits_of(list(matcher.all_ids()) if matcher.is_active() else (), seg.size)
 
     # --- ranking ----------------------------------------------------------------------
 
     def _rank(self, searcher, leaves, q: query.Query, matched: list[int], limit: int):
         """The top `limit` of the matching readable documents, by BM25F.
 
-        Whoosh walks the postings of every query term, so a common word (144k matches for
-        "council") costs its whole posting list. But a document with no query word in
-        its title scores at most the sum of the body terms' upper bounds (Whoosh's
-        `max_quality`, never below a real score). So for a one-word query, first rank only
-        the matches with the word in the title, walking just its title postings; if the
-        `limit`-th of those already scores at least that bound, nothing outside them can
-        overtake it, and that ranking is exact. Otherwise (or when most matches have the
-        word in the title anyway) rank all matches.
-        """
+        A query of words (and phrases whose words agree, see `_ranking_query`) is ranked
+        in arrays over its words' postings (`ranking.Ranker`); anything else, such as a
+        prefix or a phrase that needs positions, by Whoosh's own matchers."""
         ranked = _ranking_query(q, self._phrases_agree(leaves, q, matched))
-        words = _title_body_words(ranked)
-        # One word only: for several, a walk of their title postings (Require) often
-        # failed the bound, and the full ranking then ran as well, costing more than it saved.
-        if words and len(words) == 1:
-            narrowed = []
-            for (seg, leaf, _offset), bits in zip(leaves, matched, strict=True):
-                in_title = 0
-                if bits:
-                    for word in words:
-                        in_title |= self._term_bits(seg, leaf, "title", word)
-                narrowed.append(bits & in_title)
-            in_titles = sum(b.bit_count() for b in narrowed)
-            total = sum(b.bit_count() for b in matched)
-            if limit <= in_titles <= total // 2:
-                found = self._rank_title_matches(searcher, leaves, words, narrowed, limit)
-                if found is not None:
-                    return Results(searcher, ranked, found)
+        if ranking.can_rank(ranked, searcher.schema) and all(
+            ranking.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
+        ):
+            segments = [
+                (leaf.reader(), seg.key, self._lengths(seg, leaf), offset, _mask(bits, seg.size))
+                for (seg, leaf, offset), bits in zip(leaves, matched, strict=True)
+                if bits
+            ]
+            if self._constants_for != self._serial:
+                self._constants_for, self._constants = self._serial, {}
+            ranker = ranking.Ranker(searcher, self._postings, self._constants)
+            top = ranker.top(ranked, segments, limit)
+            return Results(searcher, ranked, top)
         return _top(searcher, ranked, self._filter(leaves, matched), limit, quality=True)
 
-    def _rank_title_matches(self, searcher, leaves, words, narrowed, limit):
-        """The top `limit` (score, docnum) of the matches with a query word in the title,
-        if no other match can beat them; else None. For one word w, `AndMaybe(title:w,
-        body:w)` scores exactly like the query but steps only through w's title postings."""
-        flags = self._filter(leaves, narrowed)
-        (word,) = words
-        walk = query.AndMaybe(query.Term("title", word), query.Term("body", word))
-        # No block-quality skipping: AndMaybe's skips blocks of its optional side.
-        top = _top(searcher, walk, flags, limit, quality=False).top_n
-        if len(top) < limit:
-            return None
-        bound = sum(self._max_quality(searcher, "body", word) for word in words)
-        if top[-1][0] < bound:
-            return None
-        return top
+    @staticmethod
+    def _lengths(seg: _Segment, leaf) -> dict:
+        """The segment's title and body lengths, read once while the segment lives."""
+        if seg.lengths is None:
+            seg.lengths = {
+                name: ranking.field_lengths(leaf.reader(), name, seg.size) for name in RANKED_FIELDS
+            }
+        return seg.lengths
 
     def _phrases_agree(self, leaves, q: query.Query, matched: list[int]) -> bool:
         """Whether, among the matches, each phrase's field holds its words only as the
@@ -689,27 +696,6 @@ class WhooshBackend:
         return _Flags(
             b"".join(_flag_bytes(b, seg.size) for b, (seg, _, _) in zip(bits, leaves, strict=True))
         )
-
-    def _max_quality(self, searcher, fieldname: str, text: str) -> float:
-        """An upper bound of the term's score in any document (per searcher)."""
-        key = (self._serial, fieldname, text)
-        found = self._bounds.get(key)
-        if found is None:
-            found = 0.0
-            context = searcher.context()
-            term = query.Term(fieldname, text)
-            for leaf, _offset in searcher.leaf_searchers():
-                if (fieldname, text) not in leaf.reader():
-                    continue
-                matcher = term.matcher(leaf, context)
-                if not matcher.supports_block_quality():
-                    found = float("inf")
-                    break
-                found = max(found, matcher.max_quality())
-            if len(self._bounds) > 4096:
-                self._bounds.clear()
-            self._bounds[key] = found
-        return found
 
     # --- did you mean ---------------------------------------------------------------
 
@@ -855,7 +841,7 @@ class _Segment:
     (one character per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type,
     and (per searcher) the bitmap of its documents that are not deleted."""
 
-    __slots__ = ("key", "size", "full", "live", "groups", "types")
+    __slots__ = ("key", "size", "full", "live", "groups", "group_codes", "types", "lengths")
 
     def __init__(self, key: str, size: int) -> None:
         self.key = key
@@ -863,7 +849,9 @@ class _Segment:
         self.full = (1 << size) - 1
         self.live = self.full
         self.groups = ""
+        self.group_codes = np.zeros(0, dtype=np.uint32)  # the same codes, as numbers
         self.types: dict[str, int] = {}
+        self.lengths: dict | None = None  # field -> each document's length, for ranking
 
 
 class _Flags(DocIdSet):
@@ -892,43 +880,28 @@ def _flag_bytes(bits: int, size: int) -> bytes:
     return format(bits, "b")[::-1].ljust(size, "0").encode().translate(_BIT)
 
 
-def _selected(groups: str, bits: int, size: int):
-    """The group characters of the documents in `bits`."""
-    return compress(groups, _flag_bytes(bits, size))
+def _count_groups(counts: Counter, seg: _Segment, bits: int) -> None:
+    """Add the documents in `bits` to `counts`, by group code."""
+    found = np.bincount(seg.group_codes[_mask(bits, seg.size).view(bool)])
+    for code in np.flatnonzero(found).tolist():
+        counts[code] += int(found[code])
 
 
 def _bits_of(docnums, size: int) -> int:
-    """A bitmap from docnums (in C, bar one call a docnum)."""
-    if not size:
-        return 0
-    flags = bytearray(b"0") * size
-    deque(map(flags.__setitem__, docnums, repeat(49)), maxlen=0)  # 49 == ord("1")
-    flags.reverse()
-    return int(flags, 2)
+    """A bitmap from docnums."""
+    flags = np.zeros(size, dtype=np.uint8)
+    flags[np.asarray(docnums, dtype=np.int64)] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def _mask(bits: int, size: int) -> np.ndarray:
+    """A segment's bitmap as one uint8 (0 or 1) per docnum."""
+    packed = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(packed, count=size, bitorder="little")
 
 
 def _size(bits: int) -> int:
     return bits.bit_length() // 8 + 64
-
-
-def _leaf_term_ids(reader, fieldname: str, text) -> list[int] | tuple:
-    """Local docnums of one term in one segment, deleted ones included, read block by block."""
-    if (fieldname, text) not in reader:
-        return ()
-    terms = getattr(reader, "_terms", None)
-    if terms is None:  # not a segment reader: the ordinary (filtered) postings
-        return list(reader.postings(fieldname, text).all_ids())
-    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    if isinstance(matcher, W3LeafMatcher):
-        ids: list[int] = []
-        while True:
-            matcher._read_ids()
-            ids.extend(matcher._ids)
-            if matcher._lastblock:
-                return ids
-            matcher._next_block()
-    return list(matcher.all_ids())
 
 
 def _ranking_query(q: query.Query, phrases_as_and: bool = True) -> query.Query:
@@ -962,23 +935,6 @@ def _phrases(q: query.Query) -> Iterator[query.Phrase]:
     elif isinstance(q, (query.And, query.Or)):
         for child in q.subqueries:
             yield from _phrases(child)
-
-
-def _title_body_words(q: query.Query) -> list[str] | None:
-    """The words of a query shaped `And(Or(title:w, body:w), ...)` (or one such `Or`), all
-    unboosted: the shape the parser gives plain words, whose scores `_rank` can bound."""
-    parts = q.subqueries if isinstance(q, query.And) and q.boost == 1.0 else [q]
-    words = []
-    for part in parts:
-        if not isinstance(part, query.Or) or part.boost != 1.0 or part.scale or part.minmatch:
-            return None
-        terms = part.subqueries
-        if len(terms) != 2 or not all(isinstance(t, query.Term) and t.boost == 1.0 for t in terms):
-            return None
-        if {t.fieldname for t in terms} != {"title", "body"} or terms[0].text != terms[1].text:
-            return None
-        words.append(terms[0].text)
-    return list(dict.fromkeys(words)) or None
 
 
 def _top(searcher, q: query.Query, allow: _Flags, limit: int, quality: bool):

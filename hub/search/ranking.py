@@ -1,0 +1,308 @@
+"""BM25F ranking of a set of matching documents, in arrays instead of Whoosh's matchers.
+
+Whoosh scores a query by walking every posting of every query word in Python, one call
+per posting: "adult social care" over 450k documents took ~200 ms. The matches are
+already known here (the backend's bitmaps), so ranking needs only each query word's
+postings (document numbers and term weights, read a block at a time) and each
+document's field length, and BM25F in NumPy over whole posting lists: the same formula,
+constants and field lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the same
+scores. Decoded postings are kept in a byte-budgeted LRU, since the common words of local
+government ("council", "social", "care") recur in most queries.
+
+Only queries made of terms and prefixes of scored fields, `And` and `Or` can be ranked
+this way (`can_rank`); the backend ranks anything else (phrases that need positions)
+with Whoosh itself.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import zlib
+from collections import OrderedDict
+from itertools import chain
+
+import numpy as np
+from whoosh import query
+from whoosh.codec import whoosh3
+from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
+
+# byte_to_length for every length byte; a zero byte reads as length 1, as in the
+# scorer's `doc_field_length(docnum, fieldname, 1)`.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+def can_rank(q: query.Query, schema) -> bool:
+    """Whether `q` is built only of what `Ranker` scores exactly like Whoosh."""
+    if type(q) in (query.Term, query.Prefix):
+        if q.fieldname not in schema or not isinstance(q.text, str):
+            return False
+        return schema[q.fieldname].scorable
+    if type(q) in (query.And, query.Or):
+        if isinstance(q, query.Or) and (q.scale or q.minmatch):
+            return False
+        return bool(q.subqueries) and all(can_rank(child, schema) for child in q.subqueries)
+    return False
+
+
+class PostingsCache:
+    """Decoded postings (local docnums, weights) per (segment, field, word), by LRU within
+    a byte budget. Segments never change, so entries are valid until their segment is
+    merged away (`forget_segments`)."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self.budget = budget_bytes
+        self._entries: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, reader, segment_key: str, fieldname: str, text: str | bytes):
+        if isinstance(text, bytes):  # as expanded prefixes give them
+            text = reader.schema[fieldname].from_bytes(text)
+        key = (segment_key, fieldname, text)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = read_postings(reader, fieldname, text)
+        size = found[0].nbytes + found[1].nbytes
+        if size > self.budget:
+            return found
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._bytes += size
+            while self._bytes > self.budget:
+                _key, (ids, weights) = self._entries.popitem(last=False)
+                self._bytes -= ids.nbytes + weights.nbytes
+        return found
+
+    def forget_segments(self, live_keys: set[str]) -> None:
+        with self._lock:
+            for key in [k for k in self._entries if k[0] not in live_keys]:
+                ids, weights = self._entries.pop(key)
+                self._bytes -= ids.nbytes + weights.nbytes
+
+
+def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """One word's postings in one segment (deleted documents included), as arrays.
+
+    Each Whoosh 3 block is a compressed pickle of (docnum deltas from the block's start,
+    weights or one weight for all, values); reading the blocks directly skips the
+    matcher's per-posting work. Anything else goes through the ordinary matcher."""
+    if (fieldname, text) not in reader:
+        return _EMPTY
+    if not is_plain_segment(reader):
+        return _from_matcher(reader.postings(fieldname, text))
+    btext = reader.schema[fieldname].to_bytes(text)
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    if not isinstance(matcher, whoosh3.W3LeafMatcher):
+        return _from_matcher(matcher)
+    deltas: list[int] = []
+    weights: list[float] = []
+    block_starts: list[int] = []
+    previous_last_ids: list[int] = []
+    previous_last = 0
+    while True:
+        data = _block_data(matcher)
+        block_starts.append(len(deltas))
+        previous_last_ids.append(previous_last)
+        deltas.extend(data[0])
+        count = matcher._blocklength
+        block_weights = data[1]
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        previous_last = matcher._maxid
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    # Each block's first delta counts from 0, not from the previous block's last docnum:
+    # take that away, and one cumulative sum gives every docnum.
+    ids = np.array(deltas, dtype=np.int64)
+    ids[block_starts] -= previous_last_ids
+    return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
+
+
+def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndarray:
+    """The docnums among `candidates` (a 0/1 array a docnum, the documents that hold all
+    the phrase's words) where the words stand in order, each 1 to `slop` words after the
+    one before: what Whoosh's `SpanNear2(ordered=True, mindist=1)` finds, over arrays of
+    (docnum, position) keys instead of span objects."""
+    ends = None
+    for word in phrase.words:
+        keys = _position_keys(reader, phrase.fieldname, word, candidates)
+        if ends is None:
+            ends = keys
+            continue
+        follows = np.zeros(len(keys), dtype=bool)
+        for gap in range(1, max(1, phrase.slop) + 1):
+            follows |= np.isin(keys, ends + gap)
+        ends = keys[follows]
+        if not len(ends):
+            break
+    if ends is None:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(ends >> 32)
+
+
+def _position_keys(reader, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
+    """docnum << 32 | position for each position of `text` in the candidate documents,
+    ascending."""
+    if (fieldname, text) not in reader:
+        return np.zeros(0, dtype=np.int64)
+    btext = reader.schema[fieldname].to_bytes(text)
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    docs: list[int] = []
+    values: list[bytes] = []
+    if isinstance(matcher, whoosh3.W3LeafMatcher):
+        while True:
+            data = _block_data(matcher)
+            ids = np.cumsum(np.array(data[0], dtype=np.int64))
+            block_values = data[2]
+            for i in np.flatnonzero(candidates[ids]).tolist():
+                docs.append(int(ids[i]))
+                values.append(block_values[i])
+            if matcher._lastblock:
+                break
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            if candidates[matcher.id()]:
+                docs.append(matcher.id())
+                values.append(matcher.value())
+            matcher.next()
+    # Each value: a 4-byte count, then a pickled list of position deltas (its final
+    # STOP byte sometimes left off, as whoosh.formats.Positions.decode_positions allows).
+    deltas = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(flat)
+    # Deltas restart from 0 in each document: take away the running sum before it.
+    firsts = np.cumsum(counts) - counts
+    before = np.zeros(len(counts), dtype=np.int64)
+    before[firsts > 0] = running[firsts[firsts > 0] - 1]
+    positions = running - np.repeat(before, counts)
+    return (np.repeat(np.array(docs, dtype=np.int64), counts) << 32) | positions
+
+
+def _prefix_words(q: query.Prefix, reader) -> list[str]:
+    field = reader.schema[q.fieldname]
+    return [field.from_bytes(word) for word in q._btexts(reader) if word]
+
+
+def _block_data(matcher) -> tuple:
+    length = matcher._nextoffset - matcher._dataoffset
+    raw = matcher._postfile.get(matcher._dataoffset, length)
+    if matcher._compression:
+        raw = zlib.decompress(raw)
+    return pickle.loads(raw)
+
+
+def _from_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+
+def field_lengths(reader, fieldname: str, size: int) -> np.ndarray:
+    """Each document's length of one field, as Whoosh's scorer reads it (a byte, decoded)."""
+    codes = np.zeros(size, dtype=np.uint8)
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is not None:
+        count = min(column._count, size)
+        codes[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+    return _LENGTH_OF_BYTE[codes]
+
+
+def is_plain_segment(reader) -> bool:
+    return isinstance(reader, SegmentReader) and isinstance(reader._terms, whoosh3.W3TermsReader)
+
+
+class Ranker:
+    """Scores for one query over one searcher's segments."""
+
+    def __init__(self, searcher, postings: PostingsCache, constants: dict) -> None:
+        self.searcher = searcher
+        self.postings = postings
+        self._constants = constants  # (field, word) -> BM25 constants, for this searcher
+
+    def top(self, q: query.Query, segments, limit: int) -> list[tuple[float, int]]:
+        """The top `limit` (score, global docnum) of the matches, best first, ties in
+        docnum order as Whoosh breaks them. `segments`: (reader, key, lengths by field,
+        docnum offset, matching docnums as a bool array) per segment."""
+        found: list[tuple[float, int]] = []
+        for reader, key, lengths, offset, matches in segments:
+            candidates = np.flatnonzero(matches)
+            if not len(candidates):
+                continue
+            scores = self._scores(q, reader, key, lengths, len(matches), False)[candidates]
+            if len(candidates) > limit:
+                # Everything scoring at least the limit-th best (ties included).
+                kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+                keep = scores >= kth
+                candidates, scores = candidates[keep], scores[keep]
+            found.extend(zip(scores.tolist(), (candidates + offset).tolist(), strict=True))
+        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        return found[:limit]
+
+    def _scores(self, q, reader, key, lengths, size: int, exact: bool) -> np.ndarray:
+        """Each document's score for `q`: the sum of the scores of its parts, as Whoosh
+        adds them. `exact`: also 0 where `q` does not match, which only an `And` inside
+        an `Or` needs work for (where the whole query matches, each part of an And does)."""
+        if isinstance(q, query.Term):
+            scores = self._term_scores(q.fieldname, q.text, reader, key, lengths, size)
+        elif isinstance(q, query.Prefix):
+            # Whoosh ranks a prefix as the Or of the segment's words that start with it.
+            scores = np.zeros(size, dtype=np.float64)
+            for text in _prefix_words(q, reader):
+                scores += self._term_scores(q.fieldname, text, reader, key, lengths, size)
+        else:
+            is_or = isinstance(q, query.Or)
+            scores = np.zeros(size, dtype=np.float64)
+            for child in q.subqueries:
+                scores += self._scores(child, reader, key, lengths, size, exact or is_or)
+            if exact and not is_or:
+                scores[~self._matches(q, reader, key, size)] = 0.0
+        return scores * q.boost if q.boost != 1.0 else scores
+
+    def _matches(self, q, reader, key, size: int) -> np.ndarray:
+        """Where `q` matches, as a bool a document."""
+        if isinstance(q, (query.Term, query.Prefix)):
+            texts = [q.text] if isinstance(q, query.Term) else _prefix_words(q, reader)
+            found = np.zeros(size, dtype=bool)
+            for text in texts:
+                found[self.postings.get(reader, key, q.fieldname, text)[0]] = True
+            return found
+        parts = [self._matches(child, reader, key, size) for child in q.subqueries]
+        combine = np.logical_or if isinstance(q, query.Or) else np.logical_and
+        return combine.reduce(parts)
+
+    def _term_scores(self, fieldname, text, reader, key, lengths, size: int) -> np.ndarray:
+        scores = np.zeros(size, dtype=np.float64)
+        ids, weights = self.postings.get(reader, key, fieldname, text)
+        if not len(ids):
+            return scores
+        idf, avgfl, b, k1 = self._bm25_constants(fieldname, text)
+        tf = weights.astype(np.float64)
+        fl = lengths[fieldname][ids]
+        # whoosh.scoring.bm25, operation for operation.
+        scores[ids] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return scores
+
+    def _bm25_constants(self, fieldname: str, text: str) -> tuple[float, float, float, float]:
+        key = (fieldname, text)
+        found = self._constants.get(key)
+        if found is None:
+            scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
+            found = self._constants[key] = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+        return found
