@@ -16,12 +16,14 @@ import argparse
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DOCS = ROOT / "docs" / "benchmarks.md"
 DEFAULT_PASSWORD = "sector-led-improvement"  # hub.seeding.SEED_PASSWORD
+SEARCH_QUERIES = 220
 
 INTRO = """# Benchmarks
 
@@ -51,6 +54,7 @@ class Endpoint:
     name: str
     url: str
     auth: bool = True
+    paths_file: str = ""  # request paths sent in turn instead of the url's (report.lua)
     figures: dict = field(default_factory=dict)
     note: str = ""
 
@@ -83,6 +87,7 @@ def main() -> int:
         "--no-control-socket",
     ]
     servers = []
+    endpoints: list[Endpoint] = []
     try:
         servers.append(
             _start([*common, "-b", f"127.0.0.1:{hub_port}", "wsgi:app"], env, logs / "hub.log")
@@ -112,6 +117,9 @@ def main() -> int:
     finally:
         for server in servers:
             _stop(server)
+        for endpoint in endpoints:
+            if endpoint.paths_file:
+                os.unlink(endpoint.paths_file)
 
     table = _table(endpoints)
     counts = _data_counts(env)
@@ -280,6 +288,10 @@ def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
         ("GET /api/v1/conversations", f"{hub}/api/v1/conversations"),
         ("GET /api/v1/me", f"{hub}/api/v1/me"),
         ("GET /api/v1/me/feed", f"{hub}/api/v1/me/feed"),
+        (
+            f"GET /api/v1/search ({SEARCH_QUERIES} queries in turn)",
+            f"{hub}/api/v1/search?q=council",
+        ),
     ]
     # A group of person 1's with threads, and a thread's posts, when the forum exists.
     status, _, groups = _request("GET", f"{hub}/api/v1/groups?page_size=100", headers=auth)
@@ -307,10 +319,27 @@ def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
             print(f"  skipped {name}: {status} (not built yet)")
             continue
         endpoint = Endpoint(name, url)
+        if name.startswith("GET /api/v1/search"):
+            endpoint.paths_file = _search_paths()
         if status != 200:
             endpoint.note = f"answers {status}"
         found.append(endpoint)
     return found
+
+
+def _search_paths() -> str:
+    """A file of search paths: the search benchmark's realistic queries, in turn."""
+    from urllib.parse import quote
+
+    sys.path.insert(0, str(BENCH))
+    from search_bench import make_queries
+
+    queries = make_queries(random.Random(11), SEARCH_QUERIES)
+    paths = "".join(f"/api/v1/search?q={quote(q)}\n" for q in queries)
+    handle, name = tempfile.mkstemp(prefix="bench-search-", suffix=".txt")
+    os.write(handle, paths.encode())
+    os.close(handle)
+    return name
 
 
 def _ids(body) -> list[int]:
@@ -319,7 +348,11 @@ def _ids(body) -> list[int]:
 
 
 def _run_wrk(endpoint: Endpoint, token: str, args) -> None:
-    env = {**os.environ, "BENCH_TOKEN": token if endpoint.auth else ""}
+    env = {
+        **os.environ,
+        "BENCH_TOKEN": token if endpoint.auth else "",
+        "BENCH_PATHS": endpoint.paths_file,
+    }
     base = [
         "wrk",
         f"-t{args.threads}",

@@ -5,6 +5,22 @@ if token and token ~= "" then
 end
 wrk.headers["Accept"] = "application/json"
 
+-- BENCH_PATHS: a file of request paths, one a line, sent in turn (e.g. search queries).
+local paths = {}
+local paths_file = os.getenv("BENCH_PATHS")
+if paths_file and paths_file ~= "" then
+  for line in io.lines(paths_file) do
+    if line ~= "" then paths[#paths + 1] = line end
+  end
+end
+local next_path = 0
+if #paths > 0 then
+  request = function()
+    next_path = next_path % #paths + 1
+    return wrk.format(nil, paths[next_path])
+  end
+end
+
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1000000
   local e = summary.errors
