@@ -42,7 +42,6 @@ SEGMENT_POSTINGS = 3_000_000
 TERM_CACHE_BYTES = 48 * 1024 * 1024
 # Decoded postings kept for ranking (8 bytes a posting: "council" in 450k documents, ~1 MB).
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
-RANKED_FIELDS = ("title", "body")
 ALLOWED_CACHE = 64
 
 
@@ -376,8 +375,8 @@ class WhooshBackend:
         self.index((), refs)
 
     def stamps(self) -> dict[str, str]:
-        searcher = self.searcher()
         with self._lock:
+            searcher = self.searcher()
             return {f["ref"]: f.get("stamp") for f in searcher.all_stored_fields()}
 
     # --- reading ----------------------------------------------------------------------
@@ -542,7 +541,6 @@ class WhooshBackend:
                 self._group_of_code.append(value)
             codes[ranking.read_postings(reader, "group_id", value)[0]] = code
         seg.group_codes = codes
-        seg.groups = codes.tobytes().decode("utf-32-le")
         seg.types = {
             value: _bits_of(ranking.read_postings(reader, "type", value)[0], seg.size)
             for value in reader.field_terms("type")
@@ -553,35 +551,39 @@ class WhooshBackend:
 
     def _allowed_bits(self, leaves, group_ids: set[int]) -> list[int]:
         """The permission filter (group_id in public ∪ groups, not deleted) per segment,
-        built once per searcher and set of groups: a translation of each segment's group
-        string into a bitmap, a few ms for the whole index."""
+        built once per searcher and set of groups: each segment's group codes looked up in
+        a table of the caller's groups, a few ms for the whole index."""
         key = frozenset(group_ids)
         found = self._allowed_cache.get(key)
         if found is not None:
             self._allowed_cache.move_to_end(key)
             return found
         readable = {PUBLIC} | {str(g) for g in group_ids}
-        table = ["1" if value in readable else "0" for value in self._group_of_code]
+        table = np.array([value in readable for value in self._group_of_code], dtype=np.uint8)
         found = []
         for seg, _leaf, _offset in leaves:
-            if not seg.size:
-                found.append(0)
-                continue
-            flags = seg.groups.translate(table)
-            found.append(int(flags[::-1], 2) & seg.live)
+            found.append(_bits_of_flags(table[seg.group_codes]) & seg.live if seg.size else 0)
         self._allowed_cache[key] = found
         while len(self._allowed_cache) > ALLOWED_CACHE:
             self._allowed_cache.popitem(last=False)
         return found
 
     def _term_bits(self, seg: _Segment, leaf, fieldname: str, text) -> int:
-        """One term's documents in one segment (deleted ones too), cached within a budget."""
+        """One term's documents in one segment (deleted ones too), cached within a budget.
+        The ranked fields' postings come through the ranker's cache, which keeps them."""
+        reader = leaf.reader()
+        if isinstance(text, bytes):  # as expanded prefixes give them
+            text = reader.schema[fieldname].from_bytes(text)
         key = (seg.key, fieldname, text)
         found = self._term_cache.get(key)
         if found is not None:
             self._term_cache.move_to_end(key)
             return found
-        found = _bits_of(self._postings.get(leaf.reader(), seg.key, fieldname, text)[0], seg.size)
+        if fieldname in ranking.RANKED_FIELDS:
+            docnums = self._postings.get(reader, seg.key, fieldname, text)[0]
+        else:
+            docnums = ranking.read_postings(reader, fieldname, text)[0]
+        found = _bits_of(docnums, seg.size)
         self._remember(key, found)
         return found
 
@@ -649,9 +651,9 @@ class WhooshBackend:
     def _rank(self, searcher, leaves, q: query.Query, matched: list[int], limit: int):
         """The top `limit` of the matching readable documents, by BM25F.
 
-        A query of words (and phrases whose words agree, see `_ranking_query`) is ranked
-        in arrays over its words' postings (`ranking.Ranker`); anything else, such as a
-        prefix or a phrase that needs positions, by Whoosh's own matchers."""
+        A query of words and prefixes (and phrases whose words agree, see
+        `_ranking_query`) is ranked in arrays over its words' postings (`ranking.Ranker`);
+        anything else, such as a phrase that needs its positions, by Whoosh's matchers."""
         ranked = _ranking_query(q, self._phrases_agree(leaves, q, matched))
         if ranking.can_rank(ranked, searcher.schema) and all(
             ranking.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
@@ -673,7 +675,8 @@ class WhooshBackend:
         """The segment's title and body lengths, read once while the segment lives."""
         if seg.lengths is None:
             seg.lengths = {
-                name: ranking.field_lengths(leaf.reader(), name, seg.size) for name in RANKED_FIELDS
+                name: ranking.field_length_bytes(leaf.reader(), name, seg.size)
+                for name in ranking.RANKED_FIELDS
             }
         return seg.lengths
 
@@ -838,18 +841,18 @@ def _distance(a: str, b: str) -> int:
 
 class _Segment:
     """What searches reuse of one segment while it lives: its size, each document's group
-    (one character per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type,
-    and (per searcher) the bitmap of its documents that are not deleted."""
+    (a number per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type, the
+    ranked fields' length bytes, and (per searcher) the bitmap of its documents that are
+    not deleted."""
 
-    __slots__ = ("key", "size", "full", "live", "groups", "group_codes", "types", "lengths")
+    __slots__ = ("key", "size", "full", "live", "group_codes", "types", "lengths")
 
     def __init__(self, key: str, size: int) -> None:
         self.key = key
         self.size = size
         self.full = (1 << size) - 1
         self.live = self.full
-        self.groups = ""
-        self.group_codes = np.zeros(0, dtype=np.uint32)  # the same codes, as numbers
+        self.group_codes = np.zeros(0, dtype=np.uint32)
         self.types: dict[str, int] = {}
         self.lengths: dict | None = None  # field -> each document's length, for ranking
 
@@ -891,6 +894,11 @@ def _bits_of(docnums, size: int) -> int:
     """A bitmap from docnums."""
     flags = np.zeros(size, dtype=np.uint8)
     flags[np.asarray(docnums, dtype=np.int64)] = 1
+    return _bits_of_flags(flags)
+
+
+def _bits_of_flags(flags: np.ndarray) -> int:
+    """A bitmap from one 0 or 1 a docnum."""
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
@@ -904,12 +912,17 @@ def _size(bits: int) -> int:
     return bits.bit_length() // 8 + 64
 
 
-def _ranking_query(q: query.Query, phrases_as_and: bool = True) -> query.Query:
-    """The query Whoosh ranks with, once the bitmaps have decided what matches.
+def _ranking_query(
+    q: query.Query, phrases_as_and: bool = True, required: bool = True
+) -> query.Query:
+    """The query to rank with, once the bitmaps have decided what matches.
 
-    The filter already holds exactly the matching readable documents, so ranking needs
-    only the scoring part: negations score nothing and are dropped (Whoosh's and-not walk
-    was a third of a negated query's time). A phrase scores as the sum of its words, so
+    The matches are exactly the matching readable documents, so ranking needs only the
+    scoring part: negations that every match satisfies (those of the And at the top, or
+    of an And inside it: `required`) are dropped; Whoosh adds a constant 1 for them,
+    which orders nothing differently. A negation inside an Or changes which of the Or's
+    parts score, so it stays (and Whoosh ranks that query). A phrase scores as the sum
+    of its words, so
     when every matching document that has the words in a field also has the phrase there
     (`WhooshBackend._phrases_agree`), it is ranked as their `And`, without checking
     positions a second time: the same scores, exactly.
@@ -918,14 +931,17 @@ def _ranking_query(q: query.Query, phrases_as_and: bool = True) -> query.Query:
         words = [query.Term(q.fieldname, w, boost=q.boost) for w in q.words]
         return query.And(words) if len(words) > 1 else (words[0] if words else q)
     if isinstance(q, query.And):
-        positive = [
-            _ranking_query(c, phrases_as_and) for c in q.subqueries if not isinstance(c, query.Not)
+        kept = [
+            _ranking_query(c, phrases_as_and, required)
+            for c in q.subqueries
+            if not (required and isinstance(c, query.Not))
         ]
-        if not positive:
+        if not kept:
             return q
-        return positive[0] if len(positive) == 1 else query.And(positive, boost=q.boost)
+        return kept[0] if len(kept) == 1 else query.And(kept, boost=q.boost)
     if isinstance(q, query.Or):
-        return query.Or([_ranking_query(c, phrases_as_and) for c in q.subqueries], boost=q.boost)
+        parts = [_ranking_query(c, phrases_as_and, required=False) for c in q.subqueries]
+        return query.Or(parts, boost=q.boost)
     return q
 
 

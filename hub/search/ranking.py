@@ -9,15 +9,20 @@ constants and field lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the s
 scores. Decoded postings are kept in a byte-budgeted LRU, since the common words of local
 government ("council", "social", "care") recur in most queries.
 
-Only queries made of terms and prefixes of scored fields, `And` and `Or` can be ranked
-this way (`can_rank`); the backend ranks anything else (phrases that need positions)
-with Whoosh itself.
+Only queries made of terms and prefixes of the ranked fields, `And` and `Or` can be
+ranked this way (`can_rank`); the backend ranks anything else (a phrase that needs its
+positions, a negation inside an Or) with Whoosh itself. One difference, on purpose: a
+prefix ranks as the Or of its words by BM25F everywhere, where Whoosh gives each match a
+constant score in segments of 5,000 documents or fewer (so new documents, which sit in
+small segments, sank to the bottom).
+
+Callers hold the backend's lock: the segments' files are read through shared file
+objects, and the caches are not locked themselves.
 """
 
 from __future__ import annotations
 
 import pickle
-import threading
 import zlib
 from collections import OrderedDict
 from itertools import chain
@@ -28,18 +33,19 @@ from whoosh.codec import whoosh3
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
-# byte_to_length for every length byte; a zero byte reads as length 1, as in the
-# scorer's `doc_field_length(docnum, fieldname, 1)`.
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
+RANKED_FIELDS = ("title", "body")
+# byte_to_length for every length byte. (A document with a posting in a field has a
+# length there, so the zero byte is never used.)
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+# What a cached entry costs besides its arrays (two array headers, a key, a dict slot).
+_ENTRY_BYTES = 400
 
 
 def can_rank(q: query.Query, schema) -> bool:
     """Whether `q` is built only of what `Ranker` scores exactly like Whoosh."""
     if type(q) in (query.Term, query.Prefix):
-        if q.fieldname not in schema or not isinstance(q.text, str):
-            return False
-        return schema[q.fieldname].scorable
+        return q.fieldname in RANKED_FIELDS and isinstance(q.text, str)
     if type(q) in (query.And, query.Or):
         if isinstance(q, query.Or) and (q.scale or q.minmatch):
             return False
@@ -48,56 +54,51 @@ def can_rank(q: query.Query, schema) -> bool:
 
 
 class PostingsCache:
-    """Decoded postings (local docnums, weights) per (segment, field, word), by LRU within
-    a byte budget. Segments never change, so entries are valid until their segment is
-    merged away (`forget_segments`)."""
+    """Decoded postings (local docnums, weights) of the ranked fields per (segment, field,
+    word), by LRU within a byte budget. Segments never change, so entries are valid until
+    their segment is merged away (`forget_segments`)."""
 
     def __init__(self, budget_bytes: int) -> None:
         self.budget = budget_bytes
         self._entries: OrderedDict = OrderedDict()
         self._bytes = 0
-        self._lock = threading.Lock()
 
-    def get(self, reader, segment_key: str, fieldname: str, text: str | bytes):
-        if isinstance(text, bytes):  # as expanded prefixes give them
-            text = reader.schema[fieldname].from_bytes(text)
+    def get(self, reader, segment_key: str, fieldname: str, text: str):
         key = (segment_key, fieldname, text)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        found = read_postings(reader, fieldname, text)
-        size = found[0].nbytes + found[1].nbytes
-        if size > self.budget:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
             return found
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = found
-                self._bytes += size
+        found = read_postings(reader, fieldname, text)
+        if len(found[0]):  # words a segment lacks cost nothing to look up again
+            self._entries[key] = found
+            self._bytes += _cost(found)
             while self._bytes > self.budget:
-                _key, (ids, weights) = self._entries.popitem(last=False)
-                self._bytes -= ids.nbytes + weights.nbytes
+                _key, old = self._entries.popitem(last=False)
+                self._bytes -= _cost(old)
         return found
 
     def forget_segments(self, live_keys: set[str]) -> None:
-        with self._lock:
-            for key in [k for k in self._entries if k[0] not in live_keys]:
-                ids, weights = self._entries.pop(key)
-                self._bytes -= ids.nbytes + weights.nbytes
+        for key in [k for k in self._entries if k[0] not in live_keys]:
+            self._bytes -= _cost(self._entries.pop(key))
 
 
-def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def _cost(postings: tuple[np.ndarray, np.ndarray]) -> int:
+    return postings[0].nbytes + postings[1].nbytes + _ENTRY_BYTES
+
+
+def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
     """One word's postings in one segment (deleted documents included), as arrays.
 
     Each Whoosh 3 block is a compressed pickle of (docnum deltas from the block's start,
     weights or one weight for all, values); reading the blocks directly skips the
-    matcher's per-posting work. Anything else goes through the ordinary matcher."""
+    matcher's per-posting work. A reader that is not a plain segment's goes through its
+    ordinary matcher (which leaves deleted documents out)."""
     if (fieldname, text) not in reader:
         return _EMPTY
     if not is_plain_segment(reader):
         return _from_matcher(reader.postings(fieldname, text))
-    btext = reader.schema[fieldname].to_bytes(text)
+    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
     matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
     if not isinstance(matcher, whoosh3.W3LeafMatcher):
         return _from_matcher(matcher)
@@ -135,6 +136,8 @@ def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndar
     the phrase's words) where the words stand in order, each 1 to `slop` words after the
     one before: what Whoosh's `SpanNear2(ordered=True, mindist=1)` finds, over arrays of
     (docnum, position) keys instead of span objects."""
+    if phrase.slop < 1:  # SpanNear2 then finds nothing (the parser never makes one)
+        return np.zeros(0, dtype=np.int64)
     ends = None
     for word in phrase.words:
         keys = _position_keys(reader, phrase.fieldname, word, candidates)
@@ -142,7 +145,7 @@ def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndar
             ends = keys
             continue
         follows = np.zeros(len(keys), dtype=bool)
-        for gap in range(1, max(1, phrase.slop) + 1):
+        for gap in range(1, phrase.slop + 1):
             follows |= np.isin(keys, ends + gap)
         ends = keys[follows]
         if not len(ends):
@@ -214,14 +217,15 @@ def _from_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
-def field_lengths(reader, fieldname: str, size: int) -> np.ndarray:
-    """Each document's length of one field, as Whoosh's scorer reads it (a byte, decoded)."""
+def field_length_bytes(reader, fieldname: str, size: int) -> np.ndarray:
+    """Each document's length of one field as Whoosh stores it: one byte, which
+    `_LENGTH_OF_BYTE` decodes as Whoosh's scorer does."""
     codes = np.zeros(size, dtype=np.uint8)
     column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
     if column is not None:
         count = min(column._count, size)
         codes[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
-    return _LENGTH_OF_BYTE[codes]
+    return codes
 
 
 def is_plain_segment(reader) -> bool:
@@ -294,7 +298,7 @@ class Ranker:
             return scores
         idf, avgfl, b, k1 = self._bm25_constants(fieldname, text)
         tf = weights.astype(np.float64)
-        fl = lengths[fieldname][ids]
+        fl = _LENGTH_OF_BYTE[lengths[fieldname][ids]]
         # whoosh.scoring.bm25, operation for operation.
         scores[ids] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
         return scores
@@ -303,6 +307,8 @@ class Ranker:
         key = (fieldname, text)
         found = self._constants.get(key)
         if found is None:
+            if len(self._constants) > 4096:
+                self._constants.clear()
             scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
             found = self._constants[key] = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
         return found
