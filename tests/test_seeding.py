@@ -9,6 +9,7 @@ from hub.extensions import db
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, Membership
 from hub.groups.suggestions.models import Suggestion
+from hub.live.models import LivePanelist, LiveQuestion, LiveSession, LiveVote
 from hub.messages.models import Conversation, Message
 from hub.notifications.models import Notification
 from hub.people.models import Connection
@@ -44,7 +45,8 @@ def test_small_generator_at_tiny_size(app):
         assert _count(Message) >= 40
         assert _count(Notification) > 0
         assert _count(Membership) == result.counts["memberships"]
-        assert _count(Post) == 300
+        transcripts = _count(sa.select(LiveSession).where(LiveSession.status == "ended").subquery())
+        assert _count(Post) == 300 + transcripts
         assert _count(Suggestion) == result.counts["suggestions"]
 
         # Each thread's post_count and last_post_at agree with its posts; one opening post.
@@ -144,3 +146,51 @@ def test_seed_command_refuses_a_database_with_people(app):
     assert "empty" in refused.output
     assert skipped.exit_code == 0
     assert "not seeding" in skipped.output
+
+
+def test_generated_live_sessions_hold_questions_and_transcripts(app):
+    with app.app_context():
+        generate("small", seed=7, progress=False, **TINY)
+
+        sessions = db.session.scalars(sa.select(LiveSession)).all()
+        assert len(sessions) == 20
+        assert {s.status for s in sessions} <= {"scheduled", "live", "ended"}
+        assert any(s.status == "ended" for s in sessions)
+        assert _count(LiveQuestion) > 0
+        # A question's vote_count is its votes.
+        votes = dict(
+            db.session.execute(
+                sa.select(LiveVote.question_id, sa.func.count()).group_by(LiveVote.question_id)
+            ).all()
+        )
+        for question_id, vote_count in db.session.execute(
+            sa.select(LiveQuestion.id, LiveQuestion.vote_count)
+        ):
+            assert votes.get(question_id, 0) == vote_count
+        # Panelists and askers are members of the session's group.
+        members = set(db.session.execute(sa.select(Membership.group_id, Membership.user_id)))
+        for session in sessions:
+            for panelist in db.session.scalars(
+                sa.select(LivePanelist.user_id).where(LivePanelist.session_id == session.id)
+            ):
+                assert (session.group_id, panelist) in members
+            for author in db.session.scalars(
+                sa.select(LiveQuestion.author_id).where(LiveQuestion.session_id == session.id)
+            ):
+                assert (session.group_id, author) in members
+            # An ended session's transcript is a thread of its group listing its questions.
+            if session.status == "ended":
+                thread = db.session.get(Thread, session.transcript_thread_id)
+                assert thread.group_id == session.group_id
+                assert thread.title.startswith("Live session transcript: ")
+                opening = db.session.scalar(
+                    sa.select(Post.body).where(Post.thread_id == thread.id, Post.is_opening)
+                )
+                shown = db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(LiveQuestion)
+                    .where(LiveQuestion.session_id == session.id, LiveQuestion.status == "visible")
+                )
+                assert f"## Questions ({shown}," in opening
+            else:
+                assert session.transcript_thread_id is None

@@ -119,6 +119,7 @@ class _Plan:
         self.notifications: list[dict] = []  # written last, in time order
         self.bench_group_count = 0
         self.threads = 0
+        self.posts = 0
         self.counts: dict[str, int] = {}
         self.dialect = conn.dialect.name
 
@@ -691,6 +692,7 @@ def generate_forum(plan: _Plan) -> list[str]:
         ThreadSubscription.__table__, subscriptions, len(subscriptions), "thread subscriptions"
     )
     plan.threads = len(threads)
+    plan.posts = post_id
     return []
 
 
@@ -838,9 +840,189 @@ def generate_library(plan: _Plan) -> list[str]:
     return []
 
 
+LIVE_STATUS_WEIGHTS = {"ended": 85, "scheduled": 13, "live": 2}
+
+
 def generate_live(plan: _Plan) -> list[str]:
-    """TODO(lead): sizes.live_sessions live sessions with questions, once hub/live has models."""
-    return ["live sessions (TODO: hub/live models)"]
+    """sizes.live_sessions live sessions, mostly ended, with questions, votes and answers.
+
+    Sessions fall on groups like threads do; a panel of one to three members answers.
+    An ended session's transcript is a forum thread of its group (as ending one through
+    the app makes it), so sessions are searchable; live sessions carry their questions
+    too. The replay log (live_events) is not generated: it is for clients that were in a
+    session and reconnect.
+    """
+    from hub.groups.forum.models import Post, Thread
+    from hub.live.models import LiveAnswer, LivePanelist, LiveQuestion, LiveSession, LiveVote
+
+    rng = plan.rng("live")
+    groups = [g for g in plan.groups if len(g.members) >= 2]
+    if not groups or plan.sizes.live_sessions <= 0:
+        return []
+    weights = list(itertools.accumulate(len(g.members) ** 0.7 for g in groups))
+    made: dict[str, list[dict]] = {
+        name: [] for name in ("sessions", "panelists", "questions", "votes", "answers")
+    }
+    transcripts: list[dict] = []
+    posts: list[dict] = []
+    for session_id in range(1, plan.sizes.live_sessions + 1):
+        group = rng.choices(groups, cum_weights=weights)[0]
+        topic = group.subject.lower() if rng.random() < 0.6 else rng.choice(group.tags)
+        status = rng.choices(list(LIVE_STATUS_WEIGHTS), weights=LIVE_STATUS_WEIGHTS.values())[0]
+        panel = rng.sample(group.members, min(len(group.members), rng.randint(1, 3)))
+        session = _live_session(plan, rng, session_id, group, topic, status, panel[0])
+        made["sessions"].append(session)
+        made["panelists"] += [{"session_id": session_id, "user_id": p} for p in panel]
+        if status == "scheduled":
+            continue
+        questions, answers = _live_questions(rng, session, group, topic, panel, made)
+        if status == "ended":
+            thread_id = plan.threads + len(transcripts) + 1
+            session["transcript_thread_id"] = thread_id
+            body = _transcript(session, questions, answers)
+            transcripts.append(
+                {
+                    "id": thread_id,
+                    "group_id": group.id,
+                    "author_id": panel[0],
+                    "title": f"Live session transcript: {session['title']}"[:200],
+                    "pinned": False,
+                    "locked": False,
+                    "created_at": session["ended_at"],
+                    "post_count": 1,
+                    "last_post_at": session["ended_at"],
+                }
+            )
+            posts.append(
+                {
+                    "id": plan.posts + len(posts) + 1,
+                    "thread_id": thread_id,
+                    "group_id": group.id,
+                    "author_id": panel[0],
+                    "is_opening": True,
+                    "reply_to_id": None,
+                    "body": body,
+                    "body_html": _html(body),
+                    "created_at": session["ended_at"],
+                    "edited_at": None,
+                }
+            )
+    plan.insert(Thread.__table__, transcripts, len(transcripts), "transcript threads")
+    plan.insert(Post.__table__, posts, len(posts), "transcript posts")
+    for name, model in (
+        ("sessions", LiveSession),
+        ("panelists", LivePanelist),
+        ("questions", LiveQuestion),
+        ("votes", LiveVote),
+        ("answers", LiveAnswer),
+    ):
+        plan.insert(model.__table__, made[name], len(made[name]), f"live {name}")
+    plan.threads += len(transcripts)
+    plan.posts += len(posts)
+    return []
+
+
+def _live_session(plan, rng, session_id, group, topic, status, creator) -> dict:
+    description = _fill(rng, rng.choice(v.OPENERS), topic=topic)
+    if status == "scheduled":
+        starts = plan.now + timedelta(days=rng.randint(1, 60), hours=rng.randint(9, 16))
+    else:
+        starts = plan.when(rng, 2 * 365, after=group.created_at)
+    if status == "live":
+        starts = plan.now - timedelta(minutes=rng.randint(5, 50))
+    ended = starts + timedelta(minutes=rng.choice((45, 60, 90))) if status == "ended" else None
+    title = _fill(rng, rng.choice(v.SESSION_TITLES), topic=topic)
+    return {
+        "id": session_id,
+        "group_id": group.id,
+        "created_by_id": creator,
+        "title": (title[0].upper() + title[1:])[:200],
+        "description": description,
+        "description_html": _html(description),
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1),
+        "moderated": rng.random() < 0.3,
+        "allow_anonymous": rng.random() < 0.4,
+        "transcript_includes_chat": False,
+        "status": status,
+        "seq": 0,
+        "created_at": starts - timedelta(days=rng.randint(3, 30)),
+        "started_at": None if status == "scheduled" else starts,
+        "ended_at": ended,
+        "transcript_thread_id": None,
+    }
+
+
+def _live_questions(rng, session, group, topic, panel, made) -> tuple[list[dict], dict]:
+    """A session's questions (most visible), each with votes and perhaps an answer; returns
+    the questions and the answers by question id."""
+    questions, answers = [], {}
+    started = session["started_at"]
+    for _ in range(min(60, int(rng.expovariate(1 / 12)))):
+        question_id = len(made["questions"]) + 1
+        anonymous = session["allow_anonymous"] and rng.random() < 0.2
+        status = "pending" if session["moderated"] and rng.random() < 0.1 else "visible"
+        asked = started + timedelta(seconds=rng.randint(30, 2400))
+        voters = rng.sample(group.members, min(len(group.members), int(rng.expovariate(1 / 6))))
+        answered = status == "visible" and rng.random() < 0.6
+        question = {
+            "id": question_id,
+            "session_id": session["id"],
+            "author_id": rng.choice(group.members),
+            "text": _fill(rng, rng.choice(v.LIVE_QUESTIONS), topic=topic),
+            "anonymous": anonymous,
+            "status": status,
+            "pinned": status == "visible" and rng.random() < 0.05,
+            "answered": answered,
+            "vote_count": len(voters),
+            "created_at": asked,
+        }
+        made["questions"].append(question)
+        questions.append(question)
+        made["votes"] += [
+            {"question_id": question_id, "user_id": voter, "created_at": asked} for voter in voters
+        ]
+        if answered:
+            answers[question_id] = {
+                "id": len(made["answers"]) + 1,
+                "question_id": question_id,
+                "author_id": rng.choice(panel),
+                "text": _fill(rng, rng.choice(v.LIVE_ANSWERS), topic=topic),
+                "created_at": asked + timedelta(seconds=rng.randint(20, 600)),
+            }
+            made["answers"].append(answers[question_id])
+    return questions, answers
+
+
+def _transcript(session: dict, questions: list[dict], answers: dict) -> str:
+    """The Markdown the app writes when a session ends (hub.live.service.transcript_body),
+    without names: the seeded transcript is for searching and reading."""
+    visible = [q for q in questions if q["status"] == "visible"]
+    visible.sort(key=lambda q: (not q["pinned"], -q["vote_count"], q["id"]))
+    when = session["started_at"]
+    lines = [
+        f"Live session held on {when:%d %B %Y}, {when:%H:%M} to {session['ended_at']:%H:%M} UTC.",
+        "",
+        session["description"],
+        "",
+        f"## Questions ({len(visible)}, {sum(q['vote_count'] for q in visible)} votes)",
+        "",
+    ]
+    if not visible:
+        lines.append("No questions were asked.")
+    for number, question in enumerate(visible, 1):
+        votes = question["vote_count"]
+        status = ", answered" if question["answered"] else ""
+        lines += [
+            f"### Question {number} ({votes} vote{'s' if votes != 1 else ''}{status})",
+            "",
+            f"> {question['text']}",
+            "",
+        ]
+        answer = answers.get(question["id"])
+        if answer is not None:
+            lines += ["**Answer from the panel:**", "", answer["text"], ""]
+    return "\n".join(lines).strip() + "\n"
 
 
 # --- The entry point ------------------------------------------------------------------

@@ -597,6 +597,40 @@ REPLIES = [
     "One thing I'd add: involve scrutiny early, not at the end.",
 ]
 
+SESSION_TITLES = [
+    "Ask the {topic} project team",
+    "{topic}: live Q&A with {council}",
+    "Lessons from our {topic} peer challenge",
+    "Open session on {topic} and the new guidance",
+    "{topic} in {year}: what is working",
+    "Meet the panel: {topic} funding",
+]
+
+LIVE_QUESTIONS = [
+    "How did you get members on board with {topic}?",
+    "What would you do differently if you started {topic} again?",
+    "How are you measuring outcomes in {topic}?",
+    "Did the budget for {topic} come from reserves or the base budget?",
+    "How did you involve residents in {topic}?",
+    "What data do you share with health partners on {topic}?",
+    "How long did the {topic} procurement take?",
+    "Is there a template for the {topic} business case we could see?",
+    "How did scrutiny respond to the {topic} proposals?",
+    "What was the hardest part of {topic} for your staff?",
+    "Have you linked {topic} to {topic2}?",
+    "How many FTE does the {topic} team have?",
+]
+
+LIVE_ANSWERS = [
+    "Good question: we started small, with one ward, and grew it once we had data.",
+    "Through the base budget, after a one-off invest-to-save bid in {year}.",
+    "We share the evaluation framework; I will post it in the group library after this.",
+    "Honestly, the culture change took longer than the systems change.",
+    "We worked with {council}, who had done it a year earlier; their advice saved months.",
+    "About {n} people, with support from finance and HR.",
+    "Scrutiny asked for quarterly reports; that kept us honest.",
+]
+
 MESSAGES = [
     "Hi {name}, could you share the {topic} template you mentioned?",
     "Thanks for the call earlier, I'll send over the benchmarking data for {topic}.",
