@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from marshmallow import fields
+from marshmallow.utils import get_value
 
 
 class UtcDateTime(fields.DateTime):
@@ -22,3 +23,9 @@ class UtcDateTime(fields.DateTime):
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed
+
+
+def is_set(key: str) -> fields.Function:
+    """A boolean: whether `key` (a time such as `archived_at`) has a value, read from an ORM
+    object or from a row's dict alike."""
+    return fields.Function(lambda obj: get_value(obj, key) is not None)

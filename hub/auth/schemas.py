@@ -55,6 +55,11 @@ class PersonRefSchema(Schema):
     name = fields.Str()
 
 
+def person_ref(person_id: int | None, name: str | None) -> dict | None:
+    """What PersonRefSchema dumps, from a row's columns: None when the account is gone."""
+    return None if person_id is None else {"id": person_id, "name": name}
+
+
 class MeSchema(PublicUserSchema):
     """Your own profile: with your email and your account's state."""
 

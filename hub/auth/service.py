@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import lazyload
 
 from hub import policy
@@ -177,12 +177,7 @@ def user_for_token(token: str) -> User | None:
 
     One query on every request: the user with the token's id and last use (the user's
     expertise is loaded only if a view asks for it)."""
-    row = db.session.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _hash_token(token))
-        .options(lazyload(User.expertise))
-    ).first()
+    row = db.session.execute(_user_by_token_hash(), {"token_hash": _hash_token(token)}).first()
     if row is None or not row[0].is_active:
         return None
     user, token_id, last = row
@@ -192,3 +187,15 @@ def user_for_token(token: str) -> User | None:
         db.session.commit()
     g.authenticated_by = "token"
     return user
+
+
+@cache
+def _user_by_token_hash():
+    """Built once (it runs on every request): the user, token id and last use of the token
+    whose hash is `token_hash`."""
+    return (
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(lazyload(User.expertise))
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, exists, func, literal, select, union_all
-from sqlalchemy.orm import lazyload, selectinload
 
 from hub.auth.models import User
+from hub.auth.schemas import person_ref
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, GroupBan, Membership
@@ -25,14 +25,7 @@ def feed_page(user: User, pagination_parameters) -> list:
     and gives at most the first `page * page_size` of its newest items, so that neither
     the count nor the page has to gather and sort every matching row of an OR."""
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    banned = select(GroupBan.group_id).where(GroupBan.user_id == user.id)
-    mine = sorted(
-        db.session.scalars(
-            select(Membership.group_id).where(
-                Membership.user_id == user.id, Membership.group_id.not_in(banned)
-            )
-        )
-    )
+    mine = sorted(db.session.scalars(_my_groups(), {"user_id": user.id}))
     connections = sorted(connected_ids(user.id))
     if not mine and not connections:
         pagination_parameters.item_count = 0
@@ -45,6 +38,15 @@ def feed_page(user: User, pagination_parameters) -> list:
         return []
     params.update(wanted=page * size, size=size, skip=(page - 1) * size)
     return list(db.session.execute(newest, params))
+
+
+@cache
+def _my_groups():
+    """Built once: the groups of `user_id`, less those that banned them."""
+    banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
+    return select(Membership.group_id).where(
+        Membership.user_id == bindparam("user_id"), Membership.group_id.not_in(banned)
+    )
 
 
 @cache
@@ -118,91 +120,118 @@ def _parts(with_mine: bool, with_connections: bool) -> list[tuple[str, object, o
 
 
 def feed_items(rows) -> list[dict]:
-    """Dump-ready feed items, each kind loaded in one query: a thread's opening post stands
-    for the thread."""
+    """Dump-ready feed items, each kind read in one query (none for a kind the page does
+    not hold): a thread's opening post stands for the thread."""
     ids = {"post": [], "file": [], "session": []}
     for row in rows:
         ids[row.kind].append(row.id)
-    loaded = {
-        "post": _by_id(
-            Post,
-            ids["post"],
-            selectinload(Post.thread).lazyload(Thread.author),
-            selectinload(Post.group).lazyload(Group.tags),
-            selectinload(Post.author).lazyload(User.expertise),
-        ),
-        "file": _by_id(
-            LibraryFile,
-            ids["file"],
-            lazyload(LibraryFile.tags),
-            lazyload(LibraryFile.current_version),
-            selectinload(LibraryFile.uploaded_by).lazyload(User.expertise),
-        ),
-        "session": _by_id(
-            LiveSession,
-            ids["session"],
-            lazyload(LiveSession.panelists),
-            selectinload(LiveSession.created_by).lazyload(User.expertise),
-        ),
+    loaded = {kind: _items_by_id(kind, kind_ids) for kind, kind_ids in ids.items() if kind_ids}
+    return [loaded[row.kind][row.id] for row in rows]
+
+
+def _items_by_id(kind: str, ids: list[int]) -> dict[int, dict]:
+    rows = db.session.execute(_item_statements()[kind], {"ids": ids}).mappings()
+    describe = {"post": _post_item, "file": _file_item, "session": _session_item}[kind]
+    return {row["id"]: describe(row) for row in rows}
+
+
+@cache
+def _item_statements() -> dict:
+    """Built once: each kind's columns for the feed, with its author's and group's names,
+    for the ids in the `ids` parameter."""
+    ids = bindparam("ids", expanding=True)
+    author, group = User.name.label("author_name"), Group.name.label("group_name")
+    return {
+        "post": select(
+            Post.id,
+            Post.is_opening,
+            Post.body,
+            Post.body_html,
+            Post.created_at,
+            Post.author_id,
+            author,
+            Post.group_id,
+            group,
+            Post.thread_id,
+            Thread.title.label("thread_title"),
+        )
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Group, Group.id == Post.group_id)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.id.in_(ids)),
+        "file": select(
+            LibraryFile.id,
+            LibraryFile.title,
+            LibraryFile.description,
+            LibraryFile.description_html,
+            LibraryFile.created_at,
+            LibraryFile.uploaded_by_id.label("author_id"),
+            author,
+            LibraryFile.group_id,
+            group,
+        )
+        .join(Group, Group.id == LibraryFile.group_id)
+        .outerjoin(User, User.id == LibraryFile.uploaded_by_id)
+        .where(LibraryFile.id.in_(ids)),
+        "session": select(
+            LiveSession.id,
+            LiveSession.title,
+            LiveSession.description,
+            LiveSession.description_html,
+            LiveSession.created_at,
+            LiveSession.created_by_id.label("author_id"),
+            author,
+            LiveSession.group_id,
+            group,
+        )
+        .join(Group, Group.id == LiveSession.group_id)
+        .outerjoin(User, User.id == LiveSession.created_by_id)
+        .where(LiveSession.id.in_(ids)),
     }
-    groups = _by_id(
-        Group,
-        {item.group_id for kind in ("file", "session") for item in loaded[kind].values()},
-        lazyload(Group.tags),
-    )
-    describe = {"post": _post_item, "file": _file_item, "session": _session_item}
-    return [describe[row.kind](loaded[row.kind][row.id], groups) for row in rows]
 
 
-def _by_id(model, ids, *options) -> dict:
-    if not ids:
-        return {}
-    rows = db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))
-    return {row.id: row for row in rows}
-
-
-def _post_item(post: Post, _groups) -> dict:
-    thread = post.thread
-    opening = post.is_opening
+def _post_item(post) -> dict:
+    opening = post["is_opening"]
+    thread_id = post["thread_id"]
     return {
         "type": "thread" if opening else "post",
-        "id": thread.id if opening else post.id,
-        "title": thread.title,
-        "body": post.body,
-        "body_html": post.body_html,
-        "author": post.author,
-        "group": post.group,
-        "thread": thread,
-        "url": f"/api/v1/threads/{thread.id}" if opening else f"/api/v1/posts/{post.id}",
-        "created_at": post.created_at,
+        "id": thread_id if opening else post["id"],
+        "title": post["thread_title"],
+        "body": post["body"],
+        "body_html": post["body_html"],
+        "author": person_ref(post["author_id"], post["author_name"]),
+        "group": {"id": post["group_id"], "name": post["group_name"]},
+        "thread": {"id": thread_id, "title": post["thread_title"]},
+        "url": f"/api/v1/threads/{thread_id}" if opening else f"/api/v1/posts/{post['id']}",
+        "created_at": post["created_at"],
     }
 
 
-def _file_item(file: LibraryFile, groups: dict) -> dict:
+def _file_item(file) -> dict:
     return {
         "type": "file",
-        "id": file.id,
-        "title": file.title,
-        "body": file.description,
-        "body_html": file.description_html,
-        "author": file.uploaded_by,
-        "group": groups[file.group_id],
-        "thread": None,
-        "url": f"/api/v1/library/files/{file.id}",
-        "created_at": file.created_at,
+        **_titled_item(file),
+        "url": f"/api/v1/library/files/{file['id']}",
     }
 
 
-def _session_item(session: LiveSession, groups: dict) -> dict:
+def _session_item(session) -> dict:
     return {
         "type": "session",
-        "id": session.id,
-        "title": session.title,
-        "body": session.description,
-        "body_html": session.description_html,
-        "author": session.created_by,
-        "group": groups[session.group_id],
+        **_titled_item(session),
+        "url": f"/api/v1/live-sessions/{session['id']}",
+    }
+
+
+def _titled_item(row) -> dict:
+    """What a file and a live session show alike: a title and a description."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "body": row["description"],
+        "body_html": row["description_html"],
+        "author": person_ref(row["author_id"], row["author_name"]),
+        "group": {"id": row["group_id"], "name": row["group_name"]},
         "thread": None,
-        "url": f"/api/v1/live-sessions/{session.id}",
-        "created_at": session.created_at,
+        "created_at": row["created_at"],
     }

@@ -36,8 +36,7 @@ def create_group(data):
 @blp.paginate()
 def list_groups(filters, pagination_parameters):
     """The group directory (hidden groups only to their members), or `member=me`: yours."""
-    rows = paginate(service.directory(current_user, filters), pagination_parameters)
-    return service.with_my_roles(current_user, rows)
+    return service.directory_page(current_user, filters, pagination_parameters)
 
 
 @blp.route("/groups/<int:group_id>", methods=["GET"])

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefSchema
-from hub.fields import UtcDateTime
+from hub.fields import UtcDateTime, is_set
 from hub.groups.models import ROLES, VISIBILITIES
 
 TAG = fields.Str(
@@ -48,7 +48,7 @@ class GroupSchema(Schema):
     tags = fields.List(fields.Str(), attribute="tag_names")
     member_count = fields.Int()
     created_at = UtcDateTime()
-    archived = fields.Function(lambda group: group.archived_at is not None)
+    archived = is_set("archived_at")
     my_role = fields.Str(
         allow_none=True, metadata={"description": "owner, moderator, member or null."}
     )

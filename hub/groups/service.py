@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-from sqlalchemy import case, delete, event, exists, func, or_, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy import bindparam, case, delete, event, exists, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import Listing, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
@@ -32,25 +33,40 @@ def group_access(user: User | None, group: Group) -> GroupAccess:
     """What this person is to this group, read fresh from the database in one query."""
     if user is None or not user.is_authenticated:
         return GroupAccess()
+    row = db.session.execute(select(*access_columns(group.id, user.id))).one()
+    return access_of(user, row)
+
+
+def access_columns(group_id, user_id) -> tuple:
+    """The facts of a GroupAccess as the columns `role`, `invited`, `requested` and
+    `banned`, for a group id (or a group id column, to read them in the query that loads
+    the group, its thread or its file) and a person's id (None: nobody)."""
 
     def theirs(model):
-        return (model.group_id == group.id, model.user_id == user.id)
+        return (model.group_id == group_id, model.user_id == user_id)
 
-    role, invited, requested, banned = db.session.execute(
-        select(
-            select(Membership.role).where(*theirs(Membership)).scalar_subquery(),
-            exists().where(*theirs(Invitation)),
-            exists().where(*theirs(JoinRequest)),
-            exists().where(*theirs(GroupBan)),
-        )
-    ).one()
+    return (
+        select(Membership.role).where(*theirs(Membership)).scalar_subquery().label("role"),
+        exists().where(*theirs(Invitation)).label("invited"),
+        exists().where(*theirs(JoinRequest)).label("requested"),
+        exists().where(*theirs(GroupBan)).label("banned"),
+    )
+
+
+def access_of(user: User | None, row) -> GroupAccess:
+    """The GroupAccess read by `access_columns` into this row."""
     return GroupAccess(
-        role=role,
-        invited=bool(invited),
-        requested=bool(requested),
-        banned=bool(banned),
+        role=row.role,
+        invited=bool(row.invited),
+        requested=bool(row.requested),
+        banned=bool(row.banned),
         site_admin=policy.is_site_admin(user),
     )
+
+
+def caller_id(user: User | None) -> int | None:
+    """The id to read a person's access by: None (matching no row) when signed out."""
+    return user.id if user is not None and user.is_authenticated else None
 
 
 def get_visible_group(user: User | None, group_id: int) -> Group:
@@ -71,17 +87,20 @@ def group_of_readable_content(
 ) -> tuple[Group, GroupAccess]:
     """The group of a thread, suggestion, file...: 404 when the item is missing or its group
     is hidden from the caller, 403 when they may see the group but not read its `what`."""
-    group = (
-        db.session.get(Group, item.group_id, options=[lazyload(Group.tags)])
-        if item is not None
-        else None
-    )
-    access = group_access(user, group) if group is not None else GroupAccess()
-    if item is None or group is None or not policy.can_see_group(group, access):
+    group, access = _group_and_access(user, item.group_id) if item is not None else (None, None)
+    require_readable_content(group, access, not_found, what)
+    return group, access
+
+
+def require_readable_content(
+    group: Group | None, access: GroupAccess | None, not_found: str, what: str
+) -> None:
+    """404 unless the group exists and the caller may see it, 403 unless they may read its
+    content (its `what`: threads, files...)."""
+    if group is None or not policy.can_see_group(group, access):
         abort(404, not_found)
     if not policy.can_read_group_content(group, access):
         abort(403, f"Only members can read this group's {what}; ask to join it first.")
-    return group, access
 
 
 def readable_group_ids(user: User | None) -> set[int]:
@@ -143,21 +162,48 @@ def member_ids(group_id: int) -> list[int]:
 
 
 def _visible(user: User | None, group_id: int, lock: bool = False) -> tuple[Group, GroupAccess]:
-    # The row lock (PostgreSQL) serialises membership changes of one group, so that two
-    # owners leaving at once cannot both pass the last-owner check.
-    # Tags load only when the group itself is shown, not for a permission check.
-    group = db.session.get(
-        Group,
-        group_id,
-        with_for_update=lock or None,
-        populate_existing=lock,
-        options=[lazyload(Group.tags)],
-    )
-    access = group_access(user, group) if group is not None else GroupAccess()
+    group, access = _group_and_access(user, group_id, lock)
     if group is None or not policy.can_see_group(group, access):
         abort(404, NOT_FOUND)
     group.my_role = access.role
     return group, access
+
+
+def _group_and_access(
+    user: User | None, group_id: int, lock: bool = False
+) -> tuple[Group | None, GroupAccess]:
+    """The group (None if there is none) and the caller's access to it: in one query, or
+    with `lock`, the group's row locked first (PostgreSQL) and then the access read.
+
+    The lock serialises membership changes of one group, so that two owners leaving at
+    once cannot both pass the last-owner check; read after the lock is granted, the
+    access cannot miss a change committed while this request waited for it."""
+    if lock:
+        group = db.session.get(
+            Group,
+            group_id,
+            with_for_update=True,
+            populate_existing=True,
+            options=[lazyload(Group.tags)],
+        )
+        return group, group_access(user, group) if group is not None else GroupAccess()
+    row = db.session.execute(
+        _group_with_access(), {"group_id": group_id, "caller_id": caller_id(user)}
+    ).first()
+    if row is None:
+        return None, GroupAccess()
+    return row.Group, access_of(user, row)
+
+
+@cache
+def _group_with_access():
+    """Built once: the group `group_id` with the access of `caller_id`. Tags load only
+    when the group itself is shown, not for a permission check."""
+    return (
+        select(Group, *access_columns(Group.id, bindparam("caller_id")))
+        .where(Group.id == bindparam("group_id"))
+        .options(lazyload(Group.tags))
+    )
 
 
 # --- The directory and the group itself ----------------------------------------------
@@ -209,19 +255,53 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return sorted({tag.strip().lower() for tag in tags if tag.strip()})
 
 
-def directory(user: User, filters: dict):
-    """The groups this person may find, by name, description or tag; or only their own."""
-    mine = select(Membership.group_id).where(Membership.user_id == user.id)
-    statement = select(Group)
-    if filters.get("member") == "me":
+def directory_page(user: User, filters: dict, pagination_parameters) -> list[dict]:
+    """One page of the groups this person may find, by name, description or tag, or only
+    of their own; dump-ready, with their tags and the person's role."""
+    params = {"caller_id": user.id}
+    if filters.get("q"):
+        params["pattern"] = f"%{_escape_like(filters['q'].strip())}%"
+    if filters.get("tag"):
+        params["tag"] = filters["tag"].strip().lower()
+    listing = _directory(
+        only_mine=filters.get("member") == "me",
+        site_admin=policy.is_site_admin(user),
+        by_text="pattern" in params,
+        by_tag="tag" in params,
+    )
+    return _with_tags(paginate(listing, pagination_parameters, "mappings", params))
+
+
+@cache
+def _directory(only_mine: bool, site_admin: bool, by_text: bool, by_tag: bool) -> Listing:
+    """Built once for each shape: the groups `caller_id` may find (or only their own),
+    matching `pattern` and `tag`, in name order, with the caller's role (`my_role`)."""
+    caller = bindparam("caller_id")
+    mine = select(Membership.group_id).where(Membership.user_id == caller)
+    my_role = select(Membership.role).where(
+        Membership.group_id == Group.id, Membership.user_id == caller
+    )
+    statement = select(
+        Group.id,
+        Group.slug,
+        Group.name,
+        Group.description,
+        Group.description_html,
+        Group.visibility,
+        Group.member_count,
+        Group.created_at,
+        Group.archived_at,
+        my_role.scalar_subquery().label("my_role"),
+    )
+    if only_mine:
         statement = statement.where(Group.id.in_(mine))
     else:
         # policy.can_list_group, in SQL.
         statement = statement.where(Group.archived_at.is_(None))
-        if not policy.is_site_admin(user):
+        if not site_admin:
             statement = statement.where(or_(Group.visibility != "hidden", Group.id.in_(mine)))
-    if filters.get("q"):
-        pattern = f"%{_escape_like(filters['q'].strip())}%"
+    if by_text:
+        pattern = bindparam("pattern")
         statement = statement.where(
             or_(
                 Group.name.ilike(pattern, escape="\\"),
@@ -231,33 +311,34 @@ def directory(user: User, filters: dict):
                 ),
             )
         )
-    if filters.get("tag"):
-        tag = filters["tag"].strip().lower()
+    if by_tag:
         statement = statement.where(
-            Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag == tag))
+            Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag == bindparam("tag")))
         )
-    return statement.order_by(Group.name, Group.id).options(selectinload(Group.tags))
+    return Listing(statement.order_by(Group.name, Group.id))
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def with_my_roles(user: User, groups: list[Group]) -> list[Group]:
-    """Mark each group with the caller's role, in one query for the whole page."""
-    roles = {}
-    if groups:
-        roles = dict(
-            db.session.execute(
-                select(Membership.group_id, Membership.role).where(
-                    Membership.user_id == user.id,
-                    Membership.group_id.in_([g.id for g in groups]),
-                )
-            ).all()
-        )
-    for group in groups:
-        group.my_role = roles.get(group.id)
-    return groups
+def _with_tags(rows) -> list[dict]:
+    """Dump-ready groups from rows of `_directory`, with their tags in one query."""
+    tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    if tags:
+        for group_id, tag in db.session.execute(_tags(), {"ids": list(tags)}):
+            tags[group_id].append(tag)
+    return [{**row, "tag_names": tags[row["id"]]} for row in rows]
+
+
+@cache
+def _tags():
+    """Built once: the tags of the groups `ids`, in order."""
+    return (
+        select(GroupTag.group_id, GroupTag.tag)
+        .where(GroupTag.group_id.in_(bindparam("ids", expanding=True)))
+        .order_by(GroupTag.tag)
+    )
 
 
 def update_group(user: User, group_id: int, changes: dict) -> Group:

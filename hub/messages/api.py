@@ -21,7 +21,7 @@ blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Direct 
 def start_conversation(data):
     """Send a message to these people: their conversation continues, or a new one starts."""
     conversation = service.start_conversation(current_user, data["participant_ids"], data["text"])
-    return service.with_unread(current_user, [conversation])[0]
+    return service.conversation_item(current_user, conversation.id)
 
 
 @blp.route("/conversations", methods=["GET"])
@@ -29,8 +29,7 @@ def start_conversation(data):
 @blp.paginate()
 def list_conversations(pagination_parameters):
     """Your conversations, the most recently active first."""
-    rows = paginate(service.conversations_of(current_user), pagination_parameters)
-    return service.with_unread(current_user, rows)
+    return service.conversation_page(current_user, pagination_parameters)
 
 
 @blp.route("/conversations/<int:conversation_id>/messages", methods=["GET"])

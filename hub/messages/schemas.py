@@ -32,9 +32,7 @@ class MessageSchema(Schema):
 
 class ConversationSchema(Schema):
     id = fields.Int()
-    participants = fields.Function(
-        lambda c: [{"id": p.user.id, "name": p.user.name} for p in c.participants]
-    )
+    participants = fields.Raw(dump_only=True)  # [{id, name}], as the service gives them
     last_message_at = UtcDateTime()
     created_at = UtcDateTime()
     unread = fields.Bool(metadata={"description": "Messages arrived since you last read it."})

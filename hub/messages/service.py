@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import Listing, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.messages.models import Conversation, ConversationParticipant, Message
@@ -123,29 +124,66 @@ def _add_message(user: User, conversation: Conversation, text: str) -> Message:
     return message
 
 
-def conversations_of(user: User):
+def conversation_page(user: User, pagination_parameters) -> list[dict]:
+    """One page of your conversations, dump-ready, the most recently active first."""
+    rows = paginate(_conversations(), pagination_parameters, "mappings", {"caller_id": user.id})
+    return _conversation_items(rows)
+
+
+def conversation_item(user: User, conversation_id: int) -> dict:
+    """One of your conversations, as `conversation_page` gives it."""
+    statement = _conversations_statement().where(Conversation.id == conversation_id)
+    rows = db.session.execute(statement, {"caller_id": user.id}).mappings().all()
+    return _conversation_items(rows)[0]
+
+
+@cache
+def _conversations() -> Listing:
+    return Listing(_conversations_statement())
+
+
+def _conversations_statement():
+    """The conversations of `caller_id`, with when they last read each."""
     return (
-        select(Conversation)
-        .join(ConversationParticipant)
-        .where(ConversationParticipant.user_id == user.id)
-        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
-        .options(
-            # Participants show as {id, name}: their expertise is not needed.
-            selectinload(Conversation.participants)
-            .selectinload(ConversationParticipant.user)
-            .lazyload(User.expertise)
+        select(
+            Conversation.id,
+            Conversation.created_at,
+            Conversation.last_message_at,
+            ConversationParticipant.last_read_at,
         )
+        .join(ConversationParticipant)
+        .where(ConversationParticipant.user_id == bindparam("caller_id"))
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     )
 
 
-def with_unread(user: User, conversations: list[Conversation]) -> list[Conversation]:
-    """Mark each conversation with whether it has messages since you last read it."""
-    for conversation in conversations:
-        mine = next(p for p in conversation.participants if p.user_id == user.id)
-        conversation.unread = mine.last_read_at is None or (
-            conversation.last_message_at > mine.last_read_at
-        )
-    return conversations
+@cache
+def _participants():
+    """Built once: the participants of the conversations `ids`."""
+    return (
+        select(ConversationParticipant.conversation_id, User.id, User.name)
+        .join(User, User.id == ConversationParticipant.user_id)
+        .where(ConversationParticipant.conversation_id.in_(bindparam("ids", expanding=True)))
+        .order_by(ConversationParticipant.conversation_id, User.id)
+    )
+
+
+def _conversation_items(rows) -> list[dict]:
+    """Dump-ready conversations from rows of `_conversations_statement`: with their
+    participants ({id, name}, in one query) and whether messages came since you read it."""
+    participants: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    if participants:
+        found = db.session.execute(_participants(), {"ids": list(participants)})
+        for conversation_id, person_id, name in found:
+            participants[conversation_id].append({"id": person_id, "name": name})
+    return [
+        {
+            **row,
+            "participants": participants[row["id"]],
+            "unread": row["last_read_at"] is None or row["last_message_at"] > row["last_read_at"],
+        }
+        for row in rows
+    ]
 
 
 def messages_of(user: User, conversation_id: int):

@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
-from hub.db import paginate
 from hub.errors import abort
 from hub.notifications import service
 from hub.notifications.schemas import (
@@ -23,8 +22,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="No
 @blp.paginate()
 def list_notifications(query, pagination_parameters):
     """Your notifications, newest first."""
-    statement = service.notifications_for(current_user, query["unread"])
-    return paginate(statement, pagination_parameters)
+    return service.notification_page(current_user, query["unread"], pagination_parameters)
 
 
 @blp.route("/notifications/unread-count", methods=["GET"])

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from hub.fields import UtcDateTime
+from hub.fields import UtcDateTime, is_set
 
 
 class NotificationSchema(Schema):
@@ -9,7 +9,7 @@ class NotificationSchema(Schema):
     group_id = fields.Int(allow_none=True)
     data = fields.Dict()
     created_at = UtcDateTime()
-    read = fields.Function(lambda n: n.read_at is not None)
+    read = is_set("read_at")
 
 
 class NotificationQuerySchema(Schema):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import Listing, paginate, utcnow
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
 from hub.mail import queue_mail
@@ -165,42 +166,71 @@ def _link(base: str, data: dict) -> str | None:
     return None
 
 
-def _still_visible(user: User):
-    """Notifications about a group's content vanish once you may no longer read the group."""
-    from hub.groups.service import readable_group_ids
-
-    mentioned = set(
-        db.session.scalars(
-            select(Notification.group_id)
-            .where(Notification.user_id == user.id, Notification.group_id.is_not(None))
-            .distinct()
-        )
-    )
-    unreadable = mentioned - readable_group_ids(user) if mentioned else set()
-    if not unreadable:
-        return Notification.user_id == user.id
-    return and_(
-        Notification.user_id == user.id,
-        or_(
-            Notification.group_id.is_(None),
-            Notification.group_id.not_in(unreadable),
-            Notification.kind.in_(policy.MEMBERSHIP_NOTIFICATION_KINDS),
-        ),
-    )
+def notification_page(user: User, unread_only: bool, pagination_parameters) -> list:
+    """One page of your notifications, newest first, as rows of the shown columns."""
+    unreadable = _unreadable_group_ids(user)
+    params = {"caller_id": user.id, "unreadable": unreadable}
+    listing = _notifications(unread_only, hide_groups=bool(unreadable))
+    return paginate(listing, pagination_parameters, "mappings", params)
 
 
-def notifications_for(user: User, unread_only: bool):
-    statement = select(Notification).where(_still_visible(user))
+@cache
+def _notifications(unread_only: bool, hide_groups: bool) -> Listing:
+    """Built once for each shape: the notifications `caller_id` may still see."""
+    statement = select(
+        Notification.id,
+        Notification.kind,
+        Notification.group_id,
+        Notification.data,
+        Notification.created_at,
+        Notification.read_at,
+    ).where(_still_visible(hide_groups))
     if unread_only:
         statement = statement.where(Notification.read_at.is_(None))
-    return statement.order_by(Notification.id.desc())
+    return Listing(statement.order_by(Notification.id.desc()))
 
 
 def unread_count(user: User) -> int:
+    unreadable = _unreadable_group_ids(user)
     return db.session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(_still_visible(user), Notification.read_at.is_(None))
+        .where(_still_visible(bool(unreadable)), Notification.read_at.is_(None)),
+        {"caller_id": user.id, "unreadable": unreadable},
+    )
+
+
+def _unreadable_group_ids(user: User) -> list[int]:
+    """The groups this person has notifications from but may no longer read (usually none)."""
+    from hub.groups.service import readable_group_ids
+
+    mentioned = set(db.session.scalars(_groups_mentioned(), {"caller_id": user.id}))
+    return sorted(mentioned - readable_group_ids(user)) if mentioned else []
+
+
+@cache
+def _groups_mentioned():
+    """Built once: the groups the notifications of `caller_id` are about."""
+    return (
+        select(Notification.group_id)
+        .where(Notification.user_id == bindparam("caller_id"), Notification.group_id.is_not(None))
+        .distinct()
+    )
+
+
+def _still_visible(hide_groups: bool):
+    """The notifications of `caller_id`, less, with `hide_groups`, those about the content of
+    the groups `unreadable`: they vanish once you may no longer read the group."""
+    mine = Notification.user_id == bindparam("caller_id")
+    if not hide_groups:
+        return mine
+    return and_(
+        mine,
+        or_(
+            Notification.group_id.is_(None),
+            Notification.group_id.not_in(bindparam("unreadable", expanding=True)),
+            Notification.kind.in_(policy.MEMBERSHIP_NOTIFICATION_KINDS),
+        ),
     )
 
 

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, false, func, intersect, or_, select
-from sqlalchemy.orm import selectinload
+from functools import cache
+
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    intersect,
+    or_,
+    select,
+)
 
 from hub import policy
 from hub.auth.models import User, UserExpertise
@@ -38,14 +50,15 @@ def get_person(person_id: int) -> User:
 
 
 def directory(filters: dict):
-    """The people finder: every filter narrows; `q` matches name, organisation, title, expertise.
+    """The people finder, as rows of `_public_columns`, with the parameters of `q`'s words
+    (`_word_params`): every filter narrows; `q` matches name, organisation, title, expertise.
 
     Each word of `q` must begin a word of the person's name, organisation, job title or
     expertise (`hous` finds "Head of Housing"; `housing officer` finds a "Housing
     Officer"), looked up in the index of those words (`PersonTerm`)."""
-    statement = select(User).where(User.deactivated_at.is_(None))
+    statement = _public_columns().where(User.deactivated_at.is_(None))
     if filters.get("q") and filters["q"].strip():
-        statement = statement.where(User.id.in_(_matching_ids(words(filters["q"]))))
+        statement = statement.where(User.id.in_(_matching_ids(len(words(filters["q"])))))
     if filters.get("expertise"):
         tag = filters["expertise"].strip().lower()
         statement = statement.where(
@@ -67,81 +80,162 @@ def directory(filters: dict):
 _DENSE_MATCHES = 1000
 
 
-def directory_page(filters: dict, pagination_parameters) -> list[User]:
-    """One page of `directory`, with the total recorded on the smorest pagination object.
+def directory_page(filters: dict, pagination_parameters) -> list[dict]:
+    """One page of `directory`, dump-ready, with the total recorded on the smorest
+    pagination object.
 
     A search by `q` alone is counted in the index of words, without reading people's rows
-    (only the few deactivated accounts are looked up)."""
+    (only the few deactivated accounts are looked up); its statements are built once for
+    each number of words."""
     q_words = words(filters.get("q")) if (filters.get("q") or "").strip() else None
+    params = _word_params(q_words or [])
     others = any(filters.get(key) for key in ("expertise", "organisation", "role", "region"))
     if q_words is None or others:
-        return paginate(directory(filters), pagination_parameters)
+        rows = paginate(directory(filters), pagination_parameters, "mappings", params)
+        return _people_items(rows)
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
-    term = _only_term(q_words[0]) if len(q_words) == 1 else None
+    term = _only_term(params) if len(q_words) == 1 else None
     if term is not None:
-        # One word that begins a single indexed word: each person holds it at most once,
-        # so its entries are counted as they are, without sorting out duplicates.
-        # Less the deactivated accounts holding it, found from the (few) deactivated.
-        holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == term)
-        deactivated_holders = (
-            select(func.count())
-            .select_from(User)
-            .where(
-                User.deactivated_at.is_not(None),
-                exists().where(PersonTerm.term == term, PersonTerm.user_id == User.id),
-            )
-        )
-        total = db.session.scalar(
-            select(holders.scalar_subquery() - deactivated_holders.scalar_subquery())
-        )
+        total = db.session.scalar(_holders_count(), {"term": term})
     else:
-        matching = _matching_ids(q_words).subquery()
-        total = db.session.scalar(
-            select(func.count()).select_from(matching).where(matching.c.user_id.not_in(deactivated))
-        )
+        total = db.session.scalar(_matches_count(len(q_words)), params)
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:
         return []
-    statement = select(User).where(User.deactivated_at.is_(None))
-    if total >= _DENSE_MATCHES:
-        statement = statement.where(
-            *(
-                exists().where(PersonTerm.user_id == User.id, *_prefix_of_term(word))
-                for word in q_words
-            )
-        )
-    else:
-        statement = statement.where(User.id.in_(_matching_ids(q_words)))
-    statement = statement.order_by(User.name, User.id).limit(size).offset((page - 1) * size)
-    return list(db.session.scalars(statement.options(selectinload(User.expertise))))
+    statement = _matches_page(len(q_words), dense=total >= _DENSE_MATCHES)
+    params.update(page_size=size, page_offset=(page - 1) * size)
+    return _people_items(db.session.execute(statement, params).mappings().all())
 
 
-def _only_term(word: str) -> str | None:
-    """The indexed word beginning with `word`, when there is exactly one such word."""
-    first, last = (
-        select(aggregate(PersonTerm.term)).where(*_prefix_of_term(word)).scalar_subquery()
-        for aggregate in (func.min, func.max)
+def _public_columns():
+    """A select of what PublicUserSchema shows of people, but their expertise."""
+    return select(
+        User.id,
+        User.name,
+        User.role,
+        User.organisation,
+        User.job_title,
+        User.region,
+        User.bio,
+        User.bio_html,
+        User.created_at,
     )
-    first, last = db.session.execute(select(first, last)).one()
+
+
+def _people_items(rows) -> list[dict]:
+    """Dump-ready people from rows of `_public_columns`, with their expertise in one query."""
+    expertise: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    if expertise:
+        for user_id, tag in db.session.execute(_expertise(), {"ids": list(expertise)}):
+            expertise[user_id].append(tag)
+    return [{**row, "expertise_tags": expertise[row["id"]]} for row in rows]
+
+
+@cache
+def _expertise():
+    """Built once: the expertise of the people `ids`, in order."""
+    return (
+        select(UserExpertise.user_id, UserExpertise.tag)
+        .where(UserExpertise.user_id.in_(bindparam("ids", expanding=True)))
+        .order_by(UserExpertise.tag)
+    )
+
+
+def _word_params(q_words: list[str]) -> dict:
+    """The parameters of `_prefix_of_term(n)` for each word n of the query."""
+    params = {}
+    for n, word in enumerate(q_words):
+        escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params[f"word_{n}"] = word
+        params[f"following_{n}"] = word[:-1] + chr(ord(word[-1]) + 1)
+        params[f"pattern_{n}"] = escaped + "%"
+    return params
+
+
+def _prefix_of_term(n: int) -> tuple:
+    """PersonTerm.term begins with the query's word n: an index range, and the exact test."""
+    return (
+        PersonTerm.term >= bindparam(f"word_{n}"),
+        PersonTerm.term < bindparam(f"following_{n}"),
+        PersonTerm.term.like(bindparam(f"pattern_{n}"), escape="/"),
+    )
+
+
+def _only_term(params: dict) -> str | None:
+    """The indexed word beginning with the query's one word, when there is exactly one."""
+    first, last = db.session.execute(_first_and_last_term(), params).one()
     return first if first is not None and first == last else None
 
 
-def _prefix_of_term(word: str) -> tuple:
-    """PersonTerm.term begins with `word`: an index range, and the exact test."""
-    following = word[:-1] + chr(ord(word[-1]) + 1)
+@cache
+def _first_and_last_term():
+    """Built once: the first and last indexed words beginning with the query's one word."""
+    first, last = (
+        select(aggregate(PersonTerm.term)).where(*_prefix_of_term(0)).scalar_subquery()
+        for aggregate in (func.min, func.max)
+    )
+    return select(first, last)
+
+
+@cache
+def _holders_count():
+    """Built once: how many active people hold the indexed word `term`.
+
+    Each person holds it at most once, so its entries are counted as they are, without
+    sorting out duplicates; less the deactivated accounts holding it, found from the
+    (few) deactivated."""
+    term = bindparam("term")
+    holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == term)
+    deactivated_holders = (
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.deactivated_at.is_not(None),
+            exists().where(PersonTerm.term == term, PersonTerm.user_id == User.id),
+        )
+    )
+    return select(holders.scalar_subquery() - deactivated_holders.scalar_subquery())
+
+
+@cache
+def _matches_count(n_words: int):
+    """Built once for each number of words: how many active people match them all."""
+    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
+    matching = _matching_ids(n_words).subquery()
+    return select(func.count()).select_from(matching).where(matching.c.user_id.not_in(deactivated))
+
+
+@cache
+def _matches_page(n_words: int, dense: bool):
+    """Built once for each shape: a page (`page_size`, `page_offset`) of the active people
+    matching all the words, in name order.
+
+    Active as not among the (few, indexed) deactivated, rather than by each person's row:
+    the walk in name order then reads only indexes, and people's rows for the page alone."""
+    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
+    statement = _public_columns().where(User.id.not_in(deactivated))
+    if dense:
+        statement = statement.where(
+            *(
+                exists().where(PersonTerm.user_id == User.id, *_prefix_of_term(n))
+                for n in range(n_words)
+            )
+        )
+    else:
+        statement = statement.where(User.id.in_(_matching_ids(n_words)))
     return (
-        PersonTerm.term >= word,
-        PersonTerm.term < following,
-        PersonTerm.term.startswith(word, autoescape=True),
+        statement.order_by(User.name, User.id)
+        .limit(bindparam("page_size", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
     )
 
 
-def _matching_ids(q_words: list[str]):
-    """The ids of people with a word beginning with each of these words (none for none)."""
-    if not q_words:
+def _matching_ids(n_words: int):
+    """The ids of people with a word beginning with each of the query's words (none for
+    none)."""
+    if not n_words:
         return select(PersonTerm.user_id).where(false())
-    each = [select(PersonTerm.user_id).where(*_prefix_of_term(word)) for word in q_words]
+    each = [select(PersonTerm.user_id).where(*_prefix_of_term(n)) for n in range(n_words)]
     if len(each) == 1:
         return each[0].distinct()
     return intersect(*each)
@@ -258,13 +352,18 @@ def connection_views(user: User, rows: list[Connection]) -> list[dict]:
 
 
 def connected_ids(user_id: int) -> set[int]:
-    rows = db.session.execute(
-        select(Connection.user_low_id, Connection.user_high_id).where(
-            Connection.status == "connected",
-            or_(Connection.user_low_id == user_id, Connection.user_high_id == user_id),
-        )
-    )
+    rows = db.session.execute(_connected_pairs(), {"user_id": user_id})
     return {low if high == user_id else high for low, high in rows}
+
+
+@cache
+def _connected_pairs():
+    """Built once (the feed asks on every request): the connections of `user_id`."""
+    user_id = bindparam("user_id")
+    return select(Connection.user_low_id, Connection.user_high_id).where(
+        Connection.status == "connected",
+        or_(Connection.user_low_id == user_id, Connection.user_high_id == user_id),
+    )
 
 
 def block(user: User, person_id: int) -> None:

@@ -9,7 +9,6 @@ share mentions neither). Mentions notify only people who may read the group.
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
-from hub.db import paginate
 from hub.groups.forum import service
 from hub.groups.forum.schemas import (
     PostCreateSchema,
@@ -30,8 +29,7 @@ blp = Blueprint("forum", __name__, url_prefix="/api/v1", description="Group foru
 @blp.paginate()
 def list_threads(group_id, pagination_parameters):
     """The group's threads: pinned first, then the most recently active."""
-    rows = paginate(service.threads_of(current_user, group_id), pagination_parameters)
-    return service.with_subscribed(current_user, rows)
+    return service.thread_page(current_user, group_id, pagination_parameters)
 
 
 @blp.route("/groups/<int:group_id>/threads", methods=["POST"])
@@ -76,7 +74,7 @@ def delete_thread(thread_id):
 @blp.paginate()
 def list_posts(thread_id, pagination_parameters):
     """The thread's posts, oldest first."""
-    return paginate(service.posts_of(current_user, thread_id), pagination_parameters)
+    return service.post_page(current_user, thread_id, pagination_parameters)
 
 
 @blp.route("/threads/<int:thread_id>/posts", methods=["POST"])

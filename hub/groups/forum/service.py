@@ -14,18 +14,27 @@ thread, its author among them, and the author of the post answered hear of each 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import bindparam, delete, exists, func, select
+from sqlalchemy.orm import lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.auth.schemas import person_ref
+from hub.db import Listing, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread, ThreadSubscription
 from hub.groups.models import Group, Membership
-from hub.groups.service import get_readable_group, group_access, group_of_readable_content
+from hub.groups.service import (
+    access_columns,
+    access_of,
+    caller_id,
+    get_readable_group,
+    group_access,
+    require_readable_content,
+)
 from hub.notifications.service import notify_many
 from hub.policy import GroupAccess
 from hub.text import render_markdown
@@ -36,22 +45,57 @@ PLAIN_MENTION = re.compile(rf"(?<![\w@\[])@({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
 
 
-def _authors(model):
-    """Load a page's authors in one query, without their expertise (only {id, name} shows)."""
-    return selectinload(model.author).lazyload(User.expertise)
+NO_THREAD = "There is no thread with this id, or you may not see it."
+
+
+def _author_name(model):
+    """The name of the author of a thread or post, as a column.
+
+    A subquery rather than a join: the count of a list then never reads people's rows."""
+    return (
+        select(User.name).where(User.id == model.author_id).scalar_subquery().label("author_name")
+    )
+
+
+def _with_authors(rows) -> list[dict]:
+    """List rows as the schemas dump them: `author_id` and `author_name` as `author`."""
+    return [{**row, "author": person_ref(row["author_id"], row["author_name"])} for row in rows]
 
 
 # --- Threads -------------------------------------------------------------------------
 
 
-def threads_of(user: User, group_id: int):
-    """The group's threads: pinned first, then the most recently active."""
+def thread_page(user: User, group_id: int, pagination_parameters) -> list[dict]:
+    """One page of the group's threads, dump-ready: pinned first, then the most recently
+    active, each with its author and whether you follow it."""
     group = get_readable_group(user, group_id)
-    return (
-        select(Thread)
-        .where(Thread.group_id == group.id)
+    params = {"group_id": group.id, "caller_id": user.id}
+    return _with_authors(paginate(_threads(), pagination_parameters, "mappings", params))
+
+
+@cache
+def _threads() -> Listing:
+    """Built once: the threads of `group_id`, with whether `caller_id` follows each."""
+    followed = exists().where(
+        ThreadSubscription.thread_id == Thread.id,
+        ThreadSubscription.user_id == bindparam("caller_id"),
+    )
+    return Listing(
+        select(
+            Thread.id,
+            Thread.group_id,
+            Thread.title,
+            Thread.author_id,
+            _author_name(Thread),
+            Thread.pinned,
+            Thread.locked,
+            Thread.post_count,
+            Thread.last_post_at,
+            Thread.created_at,
+            followed.label("subscribed"),
+        )
+        .where(Thread.group_id == bindparam("group_id"))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .options(_authors(Thread))
     )
 
 
@@ -162,12 +206,25 @@ def unsubscribe(user: User, thread_id: int) -> None:
 
 
 def _readable_thread(user: User, thread_id: int) -> tuple[Thread, Group, GroupAccess]:
-    """The thread, its group and your access: 404 if unseen, 403 if its group is unreadable."""
-    thread = db.session.get(Thread, thread_id, options=[lazyload(Thread.author)])
-    group, access = group_of_readable_content(
-        user, thread, "There is no thread with this id, or you may not see it.", "threads"
-    )
+    """The thread, its group and your access, in one query: 404 if unseen, 403 if its group
+    is unreadable."""
+    row = db.session.execute(
+        _thread_with_group_and_access(), {"thread_id": thread_id, "caller_id": caller_id(user)}
+    ).first()
+    thread, group, access = (row.Thread, row.Group, access_of(user, row)) if row else (None,) * 3
+    require_readable_content(group, access, NO_THREAD, "threads")
     return thread, group, access
+
+
+@cache
+def _thread_with_group_and_access():
+    """Built once: the thread `thread_id`, its group and the access of `caller_id`."""
+    return (
+        select(Thread, Group, *access_columns(Group.id, bindparam("caller_id")))
+        .join(Group, Group.id == Thread.group_id)
+        .where(Thread.id == bindparam("thread_id"))
+        .options(lazyload(Thread.author), lazyload(Group.tags))
+    )
 
 
 def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
@@ -186,10 +243,32 @@ def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
 # --- Posts ---------------------------------------------------------------------------
 
 
-def posts_of(user: User, thread_id: int):
-    """The thread's posts, oldest first."""
+def post_page(user: User, thread_id: int, pagination_parameters) -> list[dict]:
+    """One page of the thread's posts, dump-ready, oldest first."""
     thread, _group, _access = _readable_thread(user, thread_id)
-    return select(Post).where(Post.thread_id == thread.id).order_by(Post.id).options(_authors(Post))
+    params = {"thread_id": thread.id}
+    return _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
+
+
+@cache
+def _posts() -> Listing:
+    """Built once: the posts of `thread_id`."""
+    return Listing(
+        select(
+            Post.id,
+            Post.thread_id,
+            Post.group_id,
+            Post.author_id,
+            _author_name(Post),
+            Post.body,
+            Post.body_html,
+            Post.reply_to_id,
+            Post.created_at,
+            Post.edited_at,
+        )
+        .where(Post.thread_id == bindparam("thread_id"))
+        .order_by(Post.id)
+    )
 
 
 def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> Post:

@@ -27,7 +27,7 @@ blp = Blueprint("suggestions", __name__, url_prefix="/api/v1", description="Grou
 def list_suggestions(query, group_id, pagination_parameters):
     """The group's suggestions with `votes`, `voted` (yours) and `status`."""
     statement = service.suggestions_of(current_user, group_id, query["sort"], query.get("status"))
-    return service.with_votes(paginate(statement, pagination_parameters, scalars=False))
+    return service.with_votes(paginate(statement, pagination_parameters, "rows"))
 
 
 @blp.route("/groups/<int:group_id>/suggestions", methods=["POST"])
