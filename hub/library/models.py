@@ -43,7 +43,11 @@ class LibraryFile(db.Model):
     """A document in a group's library; its content is the newest of its versions."""
 
     __tablename__ = "library_files"
-    __table_args__ = (Index("ix_library_files_group_id_updated_at", "group_id", "updated_at"),)
+    __table_args__ = (
+        Index("ix_library_files_group_id_updated_at", "group_id", "updated_at"),
+        # The feed's newest files of a set of groups.
+        Index("ix_library_files_group_id_created_at", "group_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))

@@ -23,11 +23,17 @@ QUESTION_STATUSES = ("pending", "visible", "hidden")
 
 class LiveSession(db.Model):
     __tablename__ = "live_sessions"
-    __table_args__ = (Index("ix_live_sessions_group_starts", "group_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_live_sessions_group_starts", "group_id", "starts_at"),
+        # The feed: the newest sessions of a set of groups, and of one's connections.
+        Index("ix_live_sessions_group_created", "group_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
