@@ -382,19 +382,10 @@ def _queries_and_fts(out: dict, args) -> None:
         out["f_plain"] = run_fts(conn, queries, highlight=False)
         out["f_marked"] = run_fts(conn, queries, highlight=True)
         out["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        out["rss_mb"] = rss_mb()
         out["queries"] = queries
         conn.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def rss_mb() -> float:
-    """This process's resident memory (VmRSS), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def machine() -> str:
@@ -465,9 +456,8 @@ def report_seeded(args, machine_line: str, out: dict) -> None:
         "The Whoosh rows are a process that has answered other queries first (another "
         f"{len(out['queries'])} of the same kinds), as a serving worker has; the 'just "
         "opened' row is a process meeting every word for the first time.",
-        f"- Memory: this process (index open, caches warm, all queries run) "
-        f"{out['rss_mb']:.0f} MB resident (target for a worker <= 250 MB; FTS5's "
-        "connection included).",
+        "- Memory: see the HTTP benchmark, whose workers serve search (this process also "
+        "holds every text for FTS5).",
         f"- Whoosh p95 / FTS5 p95: {ratio_marked:.1f}x with highlights, "
         f"{ratio_plain:.1f}x without (target <= 3x, and p95 <= 50 ms).",
         f"- Freshness, write to searchable through the app (POST a thread as person 1, "
