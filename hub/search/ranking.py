@@ -22,7 +22,9 @@ objects, and the caches are not locked themselves.
 
 from __future__ import annotations
 
+import io
 import pickle
+import struct
 import zlib
 from collections import OrderedDict
 from itertools import chain
@@ -40,6 +42,7 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 # What a cached entry costs besides its arrays (two array headers, a key, a dict slot).
 _ENTRY_BYTES = 400
+_BLOCK_SIZE = struct.Struct("!i")
 
 
 def can_rank(q: query.Query, schema) -> bool:
@@ -90,45 +93,80 @@ def _cost(postings: tuple[np.ndarray, np.ndarray]) -> int:
 def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
     """One word's postings in one segment (deleted documents included), as arrays.
 
-    Each Whoosh 3 block is a compressed pickle of (docnum deltas from the block's start,
-    weights or one weight for all, values); reading the blocks directly skips the
-    matcher's per-posting work. A reader that is not a plain segment's goes through its
-    ordinary matcher (which leaves deleted documents out)."""
+    Reading the blocks directly (`_blocks`) skips the matcher's per-posting work. A reader
+    that is not a plain segment's goes through its ordinary matcher (which leaves deleted
+    documents out), and so do postings Whoosh keeps inline in the term's entry."""
     if (fieldname, text) not in reader:
         return _EMPTY
     if not is_plain_segment(reader):
         return _from_matcher(reader.postings(fieldname, text))
-    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    if not isinstance(matcher, whoosh3.W3LeafMatcher):
-        return _from_matcher(matcher)
+    blocks = _blocks(reader, fieldname, text)
+    if blocks is None:
+        return _from_matcher(_matcher(reader, fieldname, text))
     deltas: list[int] = []
     weights: list[float] = []
     block_starts: list[int] = []
     previous_last_ids: list[int] = []
     previous_last = 0
-    while True:
-        data = _block_data(matcher)
+    for count, last_id, (block_deltas, block_weights, _values) in blocks:
         block_starts.append(len(deltas))
         previous_last_ids.append(previous_last)
-        deltas.extend(data[0])
-        count = matcher._blocklength
-        block_weights = data[1]
+        deltas.extend(block_deltas)
         if block_weights is None:
             weights.extend([1.0] * count)
         elif isinstance(block_weights, float):
             weights.extend([block_weights] * count)
         else:
             weights.extend(block_weights)
-        previous_last = matcher._maxid
-        if matcher._lastblock:
-            break
-        matcher._next_block()
+        previous_last = last_id
     # Each block's first delta counts from 0, not from the previous block's last docnum:
     # take that away, and one cumulative sum gives every docnum.
     ids = np.array(deltas, dtype=np.int64)
     ids[block_starts] -= previous_last_ids
     return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
+
+
+def _blocks(reader, fieldname: str, text: str | bytes):
+    """The blocks of a word's postings in a Whoosh 3 segment, as (posting count, last
+    docnum, (docnum deltas from 0, weights or one weight for all, values)); None when
+    the postings are kept inline.
+
+    All of the word's postings are read with one read: the segment files are read
+    through the file (see `WhooshBackend._index`), where the matcher's reads of each
+    block's header cost a call a few bytes."""
+    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+    terms = reader._terms
+    info = terms.term_info(fieldname, btext)
+    if info.is_inlined():
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads it back unpacked
+        (length,) = length
+    raw = terms._postfile.get(offset, length)
+    return _parse_blocks(raw)
+
+
+def _parse_blocks(raw: bytes):
+    """A Whoosh 3 posting list: a 4-byte tag, then blocks of a signed length (negative
+    for the last), a pickled header (count, last id, max weight, compression, min and
+    max length) and the data, a pickle, compressed or not."""
+    stream = io.BytesIO(raw)
+    position = 4
+    while position < len(raw):
+        (size,) = _BLOCK_SIZE.unpack_from(raw, position)
+        stream.seek(position + 4)
+        count, last_id, _weight, compression, _min, _max = pickle.load(stream)
+        end = position + 4 + abs(size)
+        data = raw[stream.tell() : end]
+        yield count, last_id, pickle.loads(zlib.decompress(data) if compression else data)
+        if size < 0:
+            return
+        position = end
+
+
+def _matcher(reader, fieldname: str, text: str | bytes):
+    btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+    return reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
 
 
 def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndarray:
@@ -160,32 +198,23 @@ def _position_keys(reader, fieldname: str, text: str, candidates: np.ndarray) ->
     ascending."""
     if (fieldname, text) not in reader:
         return np.zeros(0, dtype=np.int64)
-    btext = reader.schema[fieldname].to_bytes(text)
-    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
     docs: list[int] = []
     values: list[bytes] = []
-    if isinstance(matcher, whoosh3.W3LeafMatcher):
-        while True:
-            data = _block_data(matcher)
-            ids = np.cumsum(np.array(data[0], dtype=np.int64))
-            block_values = data[2]
+    blocks = _blocks(reader, fieldname, text)
+    if blocks is not None:
+        for _count, _last_id, (block_deltas, _weights, block_values) in blocks:
+            ids = np.cumsum(np.array(block_deltas, dtype=np.int64))
             for i in np.flatnonzero(candidates[ids]).tolist():
                 docs.append(int(ids[i]))
                 values.append(block_values[i])
-            if matcher._lastblock:
-                break
-            matcher._next_block()
     else:
+        matcher = _matcher(reader, fieldname, text)
         while matcher.is_active():
             if candidates[matcher.id()]:
                 docs.append(matcher.id())
                 values.append(matcher.value())
             matcher.next()
-    # Each value: a 4-byte count, then a pickled list of position deltas (its final
-    # STOP byte sometimes left off, as whoosh.formats.Positions.decode_positions allows).
-    deltas = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    counts, flat = _position_deltas(values)
     running = np.cumsum(flat)
     # Deltas restart from 0 in each document: take away the running sum before it.
     firsts = np.cumsum(counts) - counts
@@ -195,17 +224,92 @@ def _position_keys(reader, fieldname: str, text: str, candidates: np.ndarray) ->
     return (np.repeat(np.array(docs, dtype=np.int64), counts) << 32) | positions
 
 
+# A position value whose list holds one number below 256 or 65,536: its 4-byte count (1),
+# then pickle.dumps([n], 2), whose bytes are these ("?": a byte of n, little-endian).
+_ONE_POSITION = (b"\x80\x02]q\x00K?a.", b"\x80\x02]q\x00M??a.")
+
+
+def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's number of positions, and all their position deltas in order.
+
+    A value is a 4-byte count, then a pickled list of deltas (its final STOP byte
+    sometimes left off, as whoosh.formats.Positions.decode_positions allows). Most words
+    stand once in a document, and those values are read straight from their bytes, in
+    arrays; the others are unpickled."""
+    n = len(values)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    data = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(4):  # the count, big-endian
+        counts = (counts << 8) | data[starts + i]
+    flat = np.zeros(int(counts.sum()), dtype=np.int64)
+    firsts = np.cumsum(counts) - counts
+    simple = np.zeros(n, dtype=bool)
+    for pattern in _ONE_POSITION:
+        found = (counts == 1) & (lengths == 4 + len(pattern))
+        for i, byte in enumerate(pattern):
+            if byte != ord("?"):
+                found[found] = data[starts[found] + 4 + i] == byte
+        at = starts[found] + 4
+        number = np.zeros(len(at), dtype=np.int64)
+        for shift, i in enumerate(i for i, byte in enumerate(pattern) if byte == ord("?")):
+            number |= data[at + i].astype(np.int64) << (8 * shift)
+        flat[firsts[found]] = number
+        simple |= found
+    _small_lists(data, starts, lengths, counts, firsts, flat, simple)
+    rest = np.flatnonzero(~simple)
+    if len(rest):
+        lists = [pickle.loads(_with_stop(values[i][4:])) for i in rest.tolist()]
+        rest_counts = counts[rest]
+        within = np.arange(int(rest_counts.sum())) - np.repeat(
+            np.cumsum(rest_counts) - rest_counts, rest_counts
+        )
+        flat[np.repeat(firsts[rest], rest_counts) + within] = np.fromiter(
+            chain.from_iterable(lists), dtype=np.int64, count=len(within)
+        )
+    return counts, flat
+
+
+# pickle.dumps(list, 2) of several numbers below 256: this head, "K" and a byte for each,
+# then b"e.".
+_LIST_HEAD = b"\x80\x02]q\x00("
+
+
+def _small_lists(data, starts, lengths, counts, firsts, flat, simple) -> None:
+    """Read the values that pickle several numbers below 256 into `flat`, marking them
+    in `simple`."""
+    found = ~simple & (counts > 1) & (lengths == 4 + len(_LIST_HEAD) + 2 * counts + 2)
+    for i, byte in enumerate(_LIST_HEAD):
+        found[found] = data[starts[found] + 4 + i] == byte
+    ends = starts + lengths
+    found[found] = (data[ends[found] - 2] == ord("e")) & (data[ends[found] - 1] == ord("."))
+    chosen = np.flatnonzero(found)
+    if not len(chosen):
+        return
+    chosen_counts = counts[chosen]
+    within = np.arange(int(chosen_counts.sum())) - np.repeat(
+        np.cumsum(chosen_counts) - chosen_counts, chosen_counts
+    )
+    opcodes = np.repeat(starts[chosen] + 4 + len(_LIST_HEAD), chosen_counts) + 2 * within
+    # A value with any number not pickled as "K" (one byte) is left to pickle.
+    wrong = np.repeat(np.arange(len(chosen)), chosen_counts)[data[opcodes] != ord("K")]
+    keep = np.ones(len(chosen), dtype=bool)
+    keep[wrong] = False
+    items = np.repeat(keep, chosen_counts)
+    flat[(np.repeat(firsts[chosen], chosen_counts) + within)[items]] = data[opcodes[items] + 1]
+    simple[chosen[keep]] = True
+
+
+def _with_stop(pickled: bytes) -> bytes:
+    return pickled if pickled.endswith(b".") else pickled + b"."
+
+
 def _prefix_words(q: query.Prefix, reader) -> list[str]:
     field = reader.schema[q.fieldname]
     return [field.from_bytes(word) for word in q._btexts(reader) if word]
-
-
-def _block_data(matcher) -> tuple:
-    length = matcher._nextoffset - matcher._dataoffset
-    raw = matcher._postfile.get(matcher._dataoffset, length)
-    if matcher._compression:
-        raw = zlib.decompress(raw)
-    return pickle.loads(raw)
 
 
 def _from_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:

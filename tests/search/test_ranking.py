@@ -161,3 +161,31 @@ def test_the_same_ranking_after_segments_merge(tmp_path):
     for text, expected in before.items():
         result = backend.search(text, {1}, page_size=len(expected), highlight=False)
         assert [f"{h.type}:{h.id}" for h in result.hits] == [ref for ref, _ in expected]
+
+
+def test_phrases_far_into_long_documents_match_as_whoosh_matches_them(tmp_path):
+    """Positions past 255 and 65,535 are stored differently (and a word standing once or
+    several times in a document too): phrases must be found wherever they stand."""
+    backend = WhooshBackend(tmp_path / "index")
+    filler = " ".join(["council"] * 70_000)
+    bodies = {
+        1: "adult social care " + filler,
+        2: filler[:3_000] + " adult social care " + filler,
+        3: filler + " social care adult social care",
+        4: filler + " social council care",
+        5: " ".join(["social care"] * 300),
+        6: "care social " * 200,
+    }
+    backend.index(
+        [
+            SearchDoc(type="post", id=n, title="", body=body, group_id=None)
+            for n, body in bodies.items()
+        ]
+    )
+    for text in ('"adult social care"', '"social care"', '"care social"', '"social care"~2'):
+        expected = _whoosh_ranking(backend, text, set())
+        result = backend.search(text, set(), page_size=20, highlight=False)
+        assert sorted(h.id for h in result.hits) == sorted(
+            int(r.split(":")[1]) for r, _ in expected
+        )
+    assert sorted(h.id for h in backend.search('"adult social care"', set()).hits) == [1, 2, 3]
