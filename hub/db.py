@@ -71,3 +71,13 @@ def paginate(statement, pagination_parameters, shape: str = "objects", params=No
     if shape == "objects":
         return list(result.scalars())
     return list(result.mappings() if shape == "mappings" else result)
+
+
+def with_values(rows, statement, name: str) -> list[dict]:
+    """Dump-ready rows, each with `name`: the values `statement` gives for its id, read
+    in one query. `statement` selects (owner id, value) for the owners in `ids`."""
+    values: dict[int, list] = {row["id"]: [] for row in rows}
+    if values:
+        for owner_id, value in db.session.execute(statement, {"ids": list(values)}):
+            values[owner_id].append(value)
+    return [{**row, name: values[row["id"]]} for row in rows]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow
+from hub.db import Listing, paginate, utcnow, with_values
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
@@ -324,11 +324,7 @@ def _escape_like(text: str) -> str:
 
 def _with_tags(rows) -> list[dict]:
     """Dump-ready groups from rows of `_directory`, with their tags in one query."""
-    tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    if tags:
-        for group_id, tag in db.session.execute(_tags(), {"ids": list(tags)}):
-            tags[group_id].append(tag)
-    return [{**row, "tag_names": tags[row["id"]]} for row in rows]
+    return with_values(rows, _tags(), "tag_names")
 
 
 @cache

@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 from hub import policy
 from hub.auth.models import User, UserExpertise
-from hub.db import paginate, utcnow
+from hub.db import paginate, utcnow, with_values
 from hub.errors import abort
 from hub.extensions import db
 from hub.notifications.service import notify
@@ -124,11 +124,7 @@ def _public_columns():
 
 def _people_items(rows) -> list[dict]:
     """Dump-ready people from rows of `_public_columns`, with their expertise in one query."""
-    expertise: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    if expertise:
-        for user_id, tag in db.session.execute(_expertise(), {"ids": list(expertise)}):
-            expertise[user_id].append(tag)
-    return [{**row, "expertise_tags": expertise[row["id"]]} for row in rows]
+    return with_values(rows, _expertise(), "expertise_tags")
 
 
 @cache
