@@ -159,35 +159,29 @@ def _item_statements() -> dict:
         .join(Group, Group.id == Post.group_id)
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.id.in_(ids)),
-        "file": select(
-            LibraryFile.id,
-            LibraryFile.title,
-            LibraryFile.description,
-            LibraryFile.description_html,
-            LibraryFile.created_at,
-            LibraryFile.uploaded_by_id.label("author_id"),
-            author,
-            LibraryFile.group_id,
-            group,
-        )
-        .join(Group, Group.id == LibraryFile.group_id)
-        .outerjoin(User, User.id == LibraryFile.uploaded_by_id)
-        .where(LibraryFile.id.in_(ids)),
-        "session": select(
-            LiveSession.id,
-            LiveSession.title,
-            LiveSession.description,
-            LiveSession.description_html,
-            LiveSession.created_at,
-            LiveSession.created_by_id.label("author_id"),
-            author,
-            LiveSession.group_id,
-            group,
-        )
-        .join(Group, Group.id == LiveSession.group_id)
-        .outerjoin(User, User.id == LiveSession.created_by_id)
-        .where(LiveSession.id.in_(ids)),
+        "file": _titled_items(LibraryFile, LibraryFile.uploaded_by_id, ids),
+        "session": _titled_items(LiveSession, LiveSession.created_by_id, ids),
     }
+
+
+def _titled_items(model, author_column, ids):
+    """What the feed shows of a file or a live session: title, description, author, group."""
+    return (
+        select(
+            model.id,
+            model.title,
+            model.description,
+            model.description_html,
+            model.created_at,
+            author_column.label("author_id"),
+            User.name.label("author_name"),
+            model.group_id,
+            Group.name.label("group_name"),
+        )
+        .join(Group, Group.id == model.group_id)
+        .outerjoin(User, User.id == author_column)
+        .where(model.id.in_(ids))
+    )
 
 
 def _post_item(post) -> dict:
