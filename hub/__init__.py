@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     guard.init_app(app)
     # The live namespace's handlers must exist before the first init_app binds them.
     import hub.live.events  # noqa: F401
+    from hub.live.runtime import redis_namespace
 
     socketio.init_app(
         app,
@@ -60,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
         # HUB_ALLOWED_ORIGINS, with tokens from anywhere: see policy.may_open_live_transport.
         cors_allowed_origins=hub.live.events.transport_origin_check(app),
         message_queue=app.config["HUB_REDIS_URL"],
+        channel=redis_namespace(app),
         logger=False,
         engineio_logger=False,
     )

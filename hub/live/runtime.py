@@ -54,15 +54,20 @@ class Connection:
     sessions: set[int] = field(default_factory=set)
 
 
+def redis_namespace(app: Flask) -> str:
+    """This deployment's prefix for Redis keys and its Socket.IO channel: named after its
+    database, so that two deployments (or test runs) sharing a Redis never count each
+    other's people or hear each other's events."""
+    database = app.config["SQLALCHEMY_DATABASE_URI"].encode()
+    return f"hub:live:{hashlib.sha1(database).hexdigest()[:10]}"
+
+
 class LiveRuntime:
     """One per app; reached with `runtime()` inside an app context."""
 
     def __init__(self, app: Flask) -> None:
         self.redis_url = app.config["HUB_REDIS_URL"]
-        # Keys are namespaced by database, so that two deployments (or test runs) sharing
-        # a Redis never count each other's people.
-        database = app.config["SQLALCHEMY_DATABASE_URI"].encode()
-        self.prefix = f"hub:live:{hashlib.sha1(database).hexdigest()[:10]}"
+        self.prefix = redis_namespace(app)
         self._redis = None
         self._guard = threading.Lock()
         self._session_locks: dict[int, threading.RLock] = defaultdict(threading.RLock)

@@ -1,0 +1,24 @@
+"""Two deployments sharing one Redis must not hear each other's live events: each
+publishes on a channel of its own (named after its database), and processes of one
+deployment share theirs."""
+
+from __future__ import annotations
+
+from hub import create_app
+from hub.extensions import socketio
+from tests.conftest import require_redis
+
+
+def _channel(data_dir, redis_url: str) -> str:
+    create_app({"HUB_DATA_DIR": str(data_dir), "HUB_REDIS_URL": redis_url})
+    return socketio.server.manager.channel
+
+
+def test_each_deployment_publishes_on_its_own_channel(tmp_path):
+    redis_url = require_redis()
+    first = _channel(tmp_path / "first", redis_url)
+    second = _channel(tmp_path / "second", redis_url)
+    first_again = _channel(tmp_path / "first", redis_url)
+    assert first != second
+    assert first == first_again
+    assert "flask-socketio" not in (first, second)
