@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import secrets
 import shutil
@@ -30,6 +29,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from machine import describe  # bench/machine.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -465,28 +466,10 @@ def _data_counts(env: dict) -> str:
 
 
 def _machine() -> str:
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
-    except OSError:
-        pass
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     load = ""
     if LOAD_BEFORE:
-        load = "load average before the run " + " ".join(f"{x:.2f}" for x in LOAD_BEFORE)
-    return (
-        f"`{' '.join(platform.uname())}`; {os.cpu_count()} CPUs ({cpu}); {memory}; "
-        f"Python {platform.python_version()}; {load}"
-    )
+        load = "; load average before the run " + " ".join(f"{x:.2f}" for x in LOAD_BEFORE)
+    return describe() + load
 
 
 def _append(args, table: str, rss: dict, counts: str, email: str, endpoints) -> None:

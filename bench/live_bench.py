@@ -28,7 +28,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import platform
 import resource
 import shlex
 import signal
@@ -39,6 +38,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from machine import describe  # bench/machine.py
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -639,19 +640,7 @@ def run(args) -> dict:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{platform.system()} {platform.release()}; {os.cpu_count()} CPUs ({cpu}); "
-        f"{memory:.1f} GiB RAM; Python {platform.python_version()}"
-    )
+    return describe()
 
 
 def report(result: dict, args) -> str:

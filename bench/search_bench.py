@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import platform
 import random
 import re
 import shutil
@@ -31,6 +30,8 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from machine import describe  # bench/machine.py
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -247,9 +248,15 @@ def measure_freshness(index_dir: Path, writes: int) -> list[float]:
     group = client.post(
         "/api/v1/groups", json={"name": "Bench", "visibility": "private"}, headers=headers
     ).json["id"]
-    delays = []
+    return _post_until_found(client, headers, group, writes, "freshword")[0]
+
+
+def _post_until_found(client, headers, group, writes: int, prefix: str):
+    """Post `writes` threads in the group, each with a new word, polling GET /search
+    until it finds the word (10 s at most); returns the delays and the threads' ids."""
+    delays, made_ids = [], []
     for n in range(writes):
-        word = f"freshword{n}x"
+        word = f"{prefix}{n}x"
         started = time.perf_counter()
         made = client.post(
             f"/api/v1/groups/{group}/threads",
@@ -257,12 +264,13 @@ def measure_freshness(index_dir: Path, writes: int) -> list[float]:
             json={"title": f"Fresh {n}", "body": f"{word} in a new thread"},
         )
         assert made.status_code == 201, made.json
+        made_ids.append(made.json["id"])
         while client.get("/api/v1/search", query_string={"q": word}).json["total"] == 0:
             if time.perf_counter() - started > 10:
                 break
             time.sleep(0.005)
         delays.append(time.perf_counter() - started)
-    return delays
+    return delays, made_ids
 
 
 def measure_freshness_seeded(data_dir: Path, writes: int) -> list[float]:
@@ -300,22 +308,7 @@ def measure_freshness_seeded(data_dir: Path, writes: int) -> list[float]:
     assert login.status_code == 200, login.json
     headers = {"X-CSRF-Token": login.json["csrf_token"]}
     run = datetime.now(UTC).strftime("%H%M%S")
-    delays, made_ids = [], []
-    for n in range(writes):
-        word = f"fresh{run}w{n}x"
-        started = time.perf_counter()
-        made = client.post(
-            f"/api/v1/groups/{group}/threads",
-            headers=headers,
-            json={"title": f"Fresh {n}", "body": f"{word} in a new thread"},
-        )
-        assert made.status_code == 201, made.json
-        made_ids.append(made.json["id"])
-        while client.get("/api/v1/search", query_string={"q": word}).json["total"] == 0:
-            if time.perf_counter() - started > 10:
-                break
-            time.sleep(0.005)
-        delays.append(time.perf_counter() - started)
+    delays, made_ids = _post_until_found(client, headers, group, writes, f"fresh{run}w")
     for thread_id in made_ids:
         client.delete(f"/api/v1/threads/{thread_id}", headers=headers)
     time.sleep(1)
@@ -389,19 +382,8 @@ def _queries_and_fts(out: dict, args) -> None:
 
 
 def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), "
-        f"Python {platform.python_version()}; load average before the run {load}"
-    )
+    return f"{describe()}; load average before the run {load}"
 
 
 def report_seeded(args, machine_line: str, out: dict) -> None:
