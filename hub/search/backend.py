@@ -655,7 +655,7 @@ class WhooshBackend:
         `_ranking_query`) is ranked in arrays over its words' postings (`ranking.Ranker`);
         anything else, such as a phrase that needs its positions, by Whoosh's matchers."""
         ranked = _ranking_query(q, self._phrases_agree(leaves, q, matched))
-        if ranking.can_rank(ranked, searcher.schema) and all(
+        if ranking.can_rank(ranked) and all(
             ranking.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
         ):
             segments = [

@@ -3,7 +3,7 @@
 Whoosh scores a query by walking every posting of every query word in Python, one call
 per posting: "adult social care" over 450k documents took ~200 ms. The matches are
 already known here (the backend's bitmaps), so ranking needs only each query word's
-postings (document numbers and term weights, read a block at a time) and each
+postings (document numbers and term weights, one read a word) and each
 document's field length, and BM25F in NumPy over whole posting lists: the same formula,
 constants and field lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the same
 scores. Decoded postings are kept in a byte-budgeted LRU, since the common words of local
@@ -45,14 +45,14 @@ _ENTRY_BYTES = 400
 _BLOCK_SIZE = struct.Struct("!i")
 
 
-def can_rank(q: query.Query, schema) -> bool:
+def can_rank(q: query.Query) -> bool:
     """Whether `q` is built only of what `Ranker` scores exactly like Whoosh."""
     if type(q) in (query.Term, query.Prefix):
         return q.fieldname in RANKED_FIELDS and isinstance(q.text, str)
     if type(q) in (query.And, query.Or):
         if isinstance(q, query.Or) and (q.scale or q.minmatch):
             return False
-        return bool(q.subqueries) and all(can_rank(child, schema) for child in q.subqueries)
+        return bool(q.subqueries) and all(can_rank(child) for child in q.subqueries)
     return False
 
 
