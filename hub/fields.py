@@ -16,7 +16,7 @@ class UtcDateTime(fields.DateTime):
             return None
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.replace(microsecond=0).isoformat() + "Z"
+        return value.isoformat("T", "seconds") + "Z"  # to the second
 
     def _deserialize(self, value, attr, data, **kwargs):
         parsed: datetime = super()._deserialize(value, attr, data, **kwargs)
