@@ -41,12 +41,23 @@ class IdConverter(IntegerConverter):
 class Listing:
     """A list's select with its count and page statements. A list read on every request
     makes its Listing once per process, with bind parameters for what varies: building a
-    statement (and its cache key) costs more than running it for a page of 20."""
+    statement (and its cache key) costs more than running it for a page of 20.
+
+    The page carries the list's total as its last column, a scalar subquery the database
+    computes once: one round trip instead of two, and the count still reads only what it
+    needs (a window count would read every matching row whole)."""
 
     def __init__(self, statement) -> None:
-        self.count = select(func.count()).select_from(statement.order_by(None).subquery())
-        self.page = statement.limit(bindparam("page_size", type_=Integer)).offset(
-            bindparam("page_offset", type_=Integer)
+        # Counted on its first column alone (its id): the per-row subqueries of the other
+        # columns (a role, a list of tags) are never run for the count.
+        counted = statement.order_by(None).with_only_columns(
+            statement.selected_columns[0], maintain_column_froms=True
+        )
+        self.count = select(func.count()).select_from(counted.subquery())
+        self.page = (
+            statement.add_columns(self.count.scalar_subquery().label("list_total"))
+            .limit(bindparam("page_size", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer))
         )
 
 
@@ -54,30 +65,58 @@ def paginate(statement, pagination_parameters, shape: str = "objects", params=No
     """Run one page of a select (or of a Listing, with its `params`) and record the total on
     the smorest pagination object.
 
-    The page comes as `objects` (the first column: ORM objects), `rows`, or `mappings`
-    (each row as a read-only dict of its columns: lists read this way build no ORM
-    objects, which cost more than the query for a page of 20)."""
-    listing = statement if isinstance(statement, Listing) else Listing(statement)
-    params = params or {}
+    The page comes as `objects` (the first column: ORM objects), `rows` (tuples of ORM
+    objects and values), or `mappings`: each row as a dict of its columns, read through
+    the connection without the ORM (lists read this way build no ORM objects, which cost
+    more than the query for a page of 20)."""
+    if shape == "mappings":
+        return _mapping_page(statement, pagination_parameters, params or {})
     page = pagination_parameters.page
     size = pagination_parameters.page_size
-    total = db.session.scalar(listing.count, params)
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:  # past the end: nothing to fetch (and no huge OFFSET)
         return []
-    result = db.session.execute(
-        listing.page, {**params, "page_size": size, "page_offset": (page - 1) * size}
-    )
-    if shape == "objects":
-        return list(result.scalars())
-    return list(result.mappings() if shape == "mappings" else result)
+    result = db.session.execute(statement.limit(size).offset((page - 1) * size))
+    return list(result.scalars() if shape == "objects" else result)
 
 
-def with_values(rows, statement, name: str) -> list[dict]:
-    """Dump-ready rows, each with `name`: the values `statement` gives for its id, read
-    in one query. `statement` selects (owner id, value) for the owners in `ids`."""
-    values: dict[int, list] = {row["id"]: [] for row in rows}
-    if values:
-        for owner_id, value in db.session.execute(statement, {"ids": list(values)}):
-            values[owner_id].append(value)
-    return [{**row, name: values[row["id"]]} for row in rows]
+def _mapping_page(statement, pagination_parameters, params: dict) -> list[dict]:
+    listing = statement if isinstance(statement, Listing) else Listing(statement)
+    offset = (pagination_parameters.page - 1) * pagination_parameters.page_size
+    rows, keys = [], []
+    if offset <= MAX_ID:  # no list is longer: a page beyond is empty (and its OFFSET huge)
+        result = run(
+            listing.page,
+            {**params, "page_size": pagination_parameters.page_size, "page_offset": offset},
+        )
+        keys, rows = list(result.keys())[:-1], result.all()
+    if rows:
+        pagination_parameters.item_count = rows[0][-1]
+    else:  # an empty list, or a page past its end: only then is the total counted alone
+        pagination_parameters.item_count = run(listing.count, params).scalar() if offset else 0
+    return [dict(zip(keys, row[:-1], strict=True)) for row in rows]
+
+
+def run(statement, params: dict | None = None):
+    """Execute a Core select of columns on the session's connection: the same transaction,
+    without the ORM's execution path, which costs more than a small indexed query."""
+    return db.session.connection().execute(statement, params or {})
+
+
+# The ASCII unit separator, which no tag or word contains: it joins a row's values in one
+# column (`value_list`), read back by `values_of`.
+VALUE_SEPARATOR = "\x1f"
+
+
+def value_list(value_column, *where):
+    """A column for a list's select: the values of `value_column` where `where` holds (for
+    each row of the list), joined in one string. A page reads its rows' tags this way in
+    its own query, instead of a second one; `values_of` reads the column."""
+    aggregate = func.aggregate_strings(value_column, VALUE_SEPARATOR)
+    return select(aggregate).where(*where).scalar_subquery()
+
+
+def values_of(joined: str | None) -> list[str]:
+    """The values of a `value_list` column, sorted (by code point on every database)."""
+    return sorted(joined.split(VALUE_SEPARATOR)) if joined else []

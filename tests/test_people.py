@@ -230,6 +230,35 @@ class TestPublicProfiles:
         assert_error(amira.get(f"{API}/people/{gone.id}"), 404)
         assert "Gone Person" not in names(amira.get(f"{API}/people?q=Gone"))
 
+    def test_deactivating_takes_a_person_out_of_the_finder_and_its_counts_and_back(
+        self, factory, app
+    ):
+        from hub.auth.models import User
+        from hub.db import utcnow
+        from hub.extensions import db
+
+        amira = factory.person()
+        lee = factory.user(name="Lee Turnbull", job_title="Waste Strategy Lead")
+        factory.user(name="Lee Marsh", job_title="Waste Officer")
+
+        def finder(q):
+            response = amira.get(f"{API}/people", query_string={"q": q})
+            return names(response), pagination(response)["total"]
+
+        def set_deactivated(when):
+            with app.app_context():
+                db.session.get(User, lee.id).deactivated_at = when
+                db.session.commit()
+
+        assert finder("waste") == (["Lee Marsh", "Lee Turnbull"], 2)
+        set_deactivated(utcnow())
+        assert finder("waste") == (["Lee Marsh"], 1)
+        assert finder("lee waste") == (["Lee Marsh"], 1)
+        assert finder("turnbull") == ([], 0)
+        set_deactivated(None)
+        assert finder("waste") == (["Lee Marsh", "Lee Turnbull"], 2)
+        assert finder("turnbull") == (["Lee Turnbull"], 1)
+
 
 # --- The directory and peer finder ----------------------------------------------------
 

@@ -12,7 +12,7 @@ from hub.groups.suggestions.models import Suggestion
 from hub.live.models import LivePanelist, LiveQuestion, LiveSession, LiveVote
 from hub.messages.models import Conversation, Message
 from hub.notifications.models import Notification
-from hub.people.models import Connection
+from hub.people.models import Connection, PersonTerm, write_person_terms
 from hub.seeding import SEED_PASSWORD, generate
 
 TINY = {"people": 200, "groups": 10, "posts": 300, "conversations": 40}
@@ -102,6 +102,24 @@ def test_small_generator_at_tiny_size(app):
         assert bench.id == 1
         assert result.bench_groups == 10
         assert _count(sa.select(Membership).where(Membership.user_id == 1).subquery()) == 10
+
+
+def test_generated_finder_words_are_the_ones_the_application_writes(app):
+    """Active people's words, none of the deactivated (about 1 in 100 people here)."""
+    with app.app_context():
+        generate("small", seed=7, progress=False, **{**TINY, "people": 800})
+
+        def finder_words():
+            return set(db.session.execute(sa.select(PersonTerm.term, PersonTerm.user_id)))
+
+        generated = finder_words()
+        deactivated = set(
+            db.session.scalars(sa.select(User.id).where(User.deactivated_at.is_not(None)))
+        )
+        assert deactivated and generated
+        assert not {user_id for _term, user_id in generated} & deactivated
+        write_person_terms(db.session.connection(), db.session.scalars(sa.select(User.id)))
+        assert finder_words() == generated
 
 
 def test_generated_people_sign_in_with_the_shared_password(app, client):

@@ -8,7 +8,7 @@ from sqlalchemy import Integer, bindparam, exists, func, literal, select, union_
 
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
-from hub.extensions import db
+from hub.db import run
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, GroupBan, Membership
 from hub.library.models import LibraryFile
@@ -25,19 +25,19 @@ def feed_page(user: User, pagination_parameters) -> list:
     and gives at most the first `page * page_size` of its newest items, so that neither
     the count nor the page has to gather and sort every matching row of an OR."""
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    mine = sorted(db.session.scalars(_my_groups(), {"user_id": user.id}))
+    mine = sorted(run(_my_groups(), {"user_id": user.id}).scalars())
     connections = sorted(connected_ids(user.id))
     if not mine and not connections:
         pagination_parameters.item_count = 0
         return []
     count, newest = _statements(bool(mine), bool(connections))
     params = {"user_id": user.id, "mine": mine, "connections": connections}
-    total = db.session.scalar(count, params)
+    total = run(count, params).scalar()
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:  # past the end: nothing to fetch
         return []
     params.update(wanted=page * size, size=size, skip=(page - 1) * size)
-    return list(db.session.execute(newest, params))
+    return run(newest, params).all()
 
 
 @cache
@@ -130,7 +130,7 @@ def feed_items(rows) -> list[dict]:
 
 
 def _items_by_id(kind: str, ids: list[int]) -> dict[int, dict]:
-    rows = db.session.execute(_item_statements()[kind], {"ids": ids}).mappings()
+    rows = run(_item_statements()[kind], {"ids": ids}).mappings()
     describe = {"post": _post_item, "file": _file_item, "session": _session_item}[kind]
     return {row["id"]: describe(row) for row in rows}
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow, with_values
+from hub.db import Listing, paginate, utcnow, value_list, values_of
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
@@ -292,6 +292,7 @@ def _directory(only_mine: bool, site_admin: bool, by_text: bool, by_tag: bool) -
         Group.created_at,
         Group.archived_at,
         my_role.scalar_subquery().label("my_role"),
+        value_list(GroupTag.tag, GroupTag.group_id == Group.id).label("tag_list"),
     )
     if only_mine:
         statement = statement.where(Group.id.in_(mine))
@@ -322,19 +323,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _with_tags(rows) -> list[dict]:
-    """Dump-ready groups from rows of `_directory`, with their tags in one query."""
-    return with_values(rows, _tags(), "tag_names")
-
-
-@cache
-def _tags():
-    """Built once: the tags of the groups `ids`, in order."""
-    return (
-        select(GroupTag.group_id, GroupTag.tag)
-        .where(GroupTag.group_id.in_(bindparam("ids", expanding=True)))
-        .order_by(GroupTag.tag)
-    )
+def _with_tags(rows: list[dict]) -> list[dict]:
+    """Dump-ready groups from rows of `_directory`: their `tag_list` as `tag_names`."""
+    for row in rows:
+        row["tag_names"] = values_of(row.pop("tag_list"))
+    return rows
 
 
 def update_group(user: User, group_id: int, changes: dict) -> Group:

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow
+from hub.db import Listing, paginate, run, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.messages.models import Conversation, ConversationParticipant, Message
@@ -133,7 +133,7 @@ def conversation_page(user: User, pagination_parameters) -> list[dict]:
 def conversation_item(user: User, conversation_id: int) -> dict:
     """One of your conversations, as `conversation_page` gives it."""
     statement = _conversations_statement().where(Conversation.id == conversation_id)
-    rows = db.session.execute(statement, {"caller_id": user.id}).mappings().all()
+    rows = run(statement, {"caller_id": user.id}).mappings().all()
     return _conversation_items(rows)[0]
 
 
@@ -173,7 +173,7 @@ def _conversation_items(rows) -> list[dict]:
     participants ({id, name}, in one query) and whether messages came since you read it."""
     participants: dict[int, list[dict]] = {row["id"]: [] for row in rows}
     if participants:
-        found = db.session.execute(_participants(), {"ids": list(participants)})
+        found = run(_participants(), {"ids": list(participants)})
         for conversation_id, person_id, name in found:
             participants[conversation_id].append({"id": person_id, "name": name})
     return [

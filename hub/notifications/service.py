@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow
+from hub.db import Listing, paginate, run, utcnow
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
 from hub.mail import queue_mail
@@ -202,18 +202,23 @@ def unread_count(user: User) -> int:
 
 def _unreadable_group_ids(user: User) -> list[int]:
     """The groups this person has notifications from but may no longer read (usually none)."""
-    from hub.groups.service import readable_group_ids
-
-    mentioned = set(db.session.scalars(_groups_mentioned(), {"caller_id": user.id}))
-    return sorted(mentioned - readable_group_ids(user)) if mentioned else []
+    return sorted(run(_groups_mentioned_unreadable(), {"caller_id": user.id}).scalars())
 
 
 @cache
-def _groups_mentioned():
-    """Built once: the groups the notifications of `caller_id` are about."""
+def _groups_mentioned_unreadable():
+    """Built once: the groups the notifications of `caller_id` are about whose content they
+    may not read (`readable_group_ids`, in SQL)."""
+    from hub.groups.service import readable_group_ids_select
+
+    caller = bindparam("caller_id")
     return (
         select(Notification.group_id)
-        .where(Notification.user_id == bindparam("caller_id"), Notification.group_id.is_not(None))
+        .where(
+            Notification.user_id == caller,
+            Notification.group_id.is_not(None),
+            Notification.group_id.not_in(readable_group_ids_select(caller)),
+        )
         .distinct()
     )
 

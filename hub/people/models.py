@@ -84,12 +84,14 @@ def terms_of(name: str | None, organisation: str | None, job_title: str | None, 
 
 
 class PersonTerm(db.Model):
-    """One word of a person's name, organisation, job title or expertise.
+    """One word of an active person's name, organisation, job title or expertise.
 
     The people finder looks words up here by prefix (an index range), instead of matching
     `%text%` against four columns of every person. Kept in step with people and their
     expertise by the flush listener below, whatever writes them through the ORM; bulk
     inserts (the seeding generator) and the migration that added it write it themselves.
+    A deactivated person has no words here: the finder counts and pages matches from
+    this index alone, without looking up who is deactivated.
     """
 
     __tablename__ = "person_terms"
@@ -102,13 +104,13 @@ class PersonTerm(db.Model):
     )
 
 
-_TERM_SOURCES = ("name", "organisation", "job_title", "expertise")
+_TERM_SOURCES = ("name", "organisation", "job_title", "expertise", "deactivated_at")
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_person_terms(session: Session, _flush_context) -> None:
-    """Rewrite the words of each person whose name, organisation, job title or expertise
-    this flush wrote."""
+    """Rewrite the words of each person whose name, organisation, job title, expertise or
+    deactivation this flush wrote."""
     touched = set()
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, User):
@@ -128,7 +130,8 @@ def _keep_person_terms(session: Session, _flush_context) -> None:
 
 
 def write_person_terms(connection, user_ids) -> None:
-    """Replace the words of these people (on this connection, in its transaction)."""
+    """Replace the words of these people (on this connection, in its transaction); the
+    deactivated among them get none."""
     user_ids = sorted(set(user_ids))
     tags: dict[int, list[str]] = {}
     rows = []
@@ -139,7 +142,9 @@ def write_person_terms(connection, user_ids) -> None:
         ):
             tags.setdefault(user_id, []).append(tag)
         people = connection.execute(
-            select(User.id, User.name, User.organisation, User.job_title).where(User.id.in_(chunk))
+            select(User.id, User.name, User.organisation, User.job_title).where(
+                User.id.in_(chunk), User.deactivated_at.is_(None)
+            )
         )
         for user_id, name, organisation, job_title in people:
             terms = terms_of(name, organisation, job_title, tags.get(user_id, ()))

@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 from hub import policy
 from hub.auth.models import User, UserExpertise
-from hub.db import paginate, utcnow, with_values
+from hub.db import paginate, run, utcnow, value_list, values_of
 from hub.errors import abort
 from hub.extensions import db
 from hub.notifications.service import notify
@@ -85,8 +85,8 @@ def directory_page(filters: dict, pagination_parameters) -> list[dict]:
     pagination object.
 
     A search by `q` alone is counted in the index of words, without reading people's rows
-    (only the few deactivated accounts are looked up); its statements are built once for
-    each number of words."""
+    (only active people have words there); its statements are built once for each number
+    of words."""
     q_words = words(filters.get("q")) if (filters.get("q") or "").strip() else None
     params = _word_params(q_words or [])
     others = any(filters.get(key) for key in ("expertise", "organisation", "role", "region"))
@@ -94,21 +94,17 @@ def directory_page(filters: dict, pagination_parameters) -> list[dict]:
         rows = paginate(directory(filters), pagination_parameters, "mappings", params)
         return _people_items(rows)
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    term = _only_term(params) if len(q_words) == 1 else None
-    if term is not None:
-        total = db.session.scalar(_holders_count(), {"term": term})
-    else:
-        total = db.session.scalar(_matches_count(len(q_words)), params)
+    total = _matches_total(q_words, params)
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:
         return []
     statement = _matches_page(len(q_words), dense=total >= _DENSE_MATCHES)
     params.update(page_size=size, page_offset=(page - 1) * size)
-    return _people_items(db.session.execute(statement, params).mappings().all())
+    return _people_items([dict(row) for row in run(statement, params).mappings()])
 
 
 def _public_columns():
-    """A select of what PublicUserSchema shows of people, but their expertise."""
+    """A select of what PublicUserSchema shows of people, their expertise as `expertise_list`."""
     return select(
         User.id,
         User.name,
@@ -119,22 +115,16 @@ def _public_columns():
         User.bio,
         User.bio_html,
         User.created_at,
+        value_list(UserExpertise.tag, UserExpertise.user_id == User.id).label("expertise_list"),
     )
 
 
-def _people_items(rows) -> list[dict]:
-    """Dump-ready people from rows of `_public_columns`, with their expertise in one query."""
-    return with_values(rows, _expertise(), "expertise_tags")
-
-
-@cache
-def _expertise():
-    """Built once: the expertise of the people `ids`, in order."""
-    return (
-        select(UserExpertise.user_id, UserExpertise.tag)
-        .where(UserExpertise.user_id.in_(bindparam("ids", expanding=True)))
-        .order_by(UserExpertise.tag)
-    )
+def _people_items(rows: list[dict]) -> list[dict]:
+    """Dump-ready people from rows of `_public_columns`: their `expertise_list` as
+    `expertise_tags`."""
+    for row in rows:
+        row["expertise_tags"] = values_of(row.pop("expertise_list"))
+    return rows
 
 
 def _word_params(q_words: list[str]) -> dict:
@@ -157,59 +147,43 @@ def _prefix_of_term(n: int) -> tuple:
     )
 
 
-def _only_term(params: dict) -> str | None:
-    """The indexed word beginning with the query's one word, when there is exactly one."""
-    first, last = db.session.execute(_first_and_last_term(), params).one()
-    return first if first is not None and first == last else None
+def _matches_total(q_words: list[str], params: dict) -> int:
+    """How many people match all the words. One word that begins a single indexed word
+    (most searches) is counted in the query that finds so, from that word's entries."""
+    if len(q_words) == 1:
+        first, last, first_holders = run(_prefix_summary(), params).one()
+        if first == last:  # one indexed word, or none
+            return first_holders or 0
+    return run(_matches_count(len(q_words)), params).scalar()
 
 
 @cache
-def _first_and_last_term():
-    """Built once: the first and last indexed words beginning with the query's one word."""
+def _prefix_summary():
+    """Built once: the first and last indexed words beginning with the query's one word,
+    and how many people hold the first (each holds a word at most once, so its entries
+    are counted as they are, in the index)."""
     first, last = (
         select(aggregate(PersonTerm.term)).where(*_prefix_of_term(0)).scalar_subquery()
         for aggregate in (func.min, func.max)
     )
-    return select(first, last)
-
-
-@cache
-def _holders_count():
-    """Built once: how many active people hold the indexed word `term`.
-
-    Each person holds it at most once, so its entries are counted as they are, without
-    sorting out duplicates; less the deactivated accounts holding it, found from the
-    (few) deactivated."""
-    term = bindparam("term")
-    holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == term)
-    deactivated_holders = (
-        select(func.count())
-        .select_from(User)
-        .where(
-            User.deactivated_at.is_not(None),
-            exists().where(PersonTerm.term == term, PersonTerm.user_id == User.id),
-        )
-    )
-    return select(holders.scalar_subquery() - deactivated_holders.scalar_subquery())
+    holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == first)
+    return select(first, last, holders.scalar_subquery())
 
 
 @cache
 def _matches_count(n_words: int):
-    """Built once for each number of words: how many active people match them all."""
-    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
-    matching = _matching_ids(n_words).subquery()
-    return select(func.count()).select_from(matching).where(matching.c.user_id.not_in(deactivated))
+    """Built once for each number of words: how many people match them all."""
+    return select(func.count()).select_from(_matching_ids(n_words).subquery())
 
 
 @cache
 def _matches_page(n_words: int, dense: bool):
-    """Built once for each shape: a page (`page_size`, `page_offset`) of the active people
-    matching all the words, in name order.
+    """Built once for each shape: a page (`page_size`, `page_offset`) of the people
+    matching all the words, in name order (only active people have words).
 
-    Active as not among the (few, indexed) deactivated, rather than by each person's row:
-    the walk in name order then reads only indexes, and people's rows for the page alone."""
-    deactivated = select(User.id).where(User.deactivated_at.is_not(None))
-    statement = _public_columns().where(User.id.not_in(deactivated))
+    Dense matches walk people in name order, testing each in the index of words; sparse
+    ones read the few matching ids first."""
+    statement = _public_columns()
     if dense:
         statement = statement.where(
             *(
@@ -348,7 +322,7 @@ def connection_views(user: User, rows: list[Connection]) -> list[dict]:
 
 
 def connected_ids(user_id: int) -> set[int]:
-    rows = db.session.execute(_connected_pairs(), {"user_id": user_id})
+    rows = run(_connected_pairs(), {"user_id": user_id})
     return {low if high == user_id else high for low, high in rows}
 
 

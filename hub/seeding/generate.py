@@ -290,6 +290,7 @@ def _people(plan: _Plan, password_hash: str) -> None:
     terms = [
         {"term": term, "user_id": row["id"]}
         for row in rows
+        if row["deactivated_at"] is None  # the finder's words are of active people only
         for term in sorted(
             terms_of(row["name"], row["organisation"], row["job_title"], tags.get(row["id"], ()))
         )
