@@ -59,7 +59,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORT": port,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server's connections can go stale (restarts, idle timeouts): test each one as
+        # it leaves the pool. A SQLite file cannot, and the test would cost every request
+        # a statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "HUB_REDIS_URL": redis_url,
         "HUB_ALLOWED_ORIGINS": allowed_origins,
         "HUB_EMAIL_VERIFICATION": _env(

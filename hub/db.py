@@ -27,6 +27,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 32 MB of pages per connection instead of 2 MB: at Knowledge Hub scale a request's
+        # indexes (the feed's, the people finder's) outgrew 2 MB, and every request read
+        # them again from the file (measured: feed 4.8 -> 3.3 ms, people 2.8 -> 2.2 ms).
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
 
