@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow, value_list, values_of
+from hub.db import Listing, paginate, run, utcnow, value_list, values_of
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
@@ -101,6 +101,23 @@ def require_readable_content(
         abort(404, not_found)
     if not policy.can_read_group_content(group, access):
         abort(403, f"Only members can read this group's {what}; ask to join it first.")
+
+
+def require_readable_group_content(user: User | None, group_id: int) -> None:
+    """`get_readable_group`'s decision, for a read that needs no Group object (a page of the
+    group's threads): what policy decides on, read as one plain row."""
+    row = run(_group_facts_with_access(), {"group_id": group_id, "caller_id": caller_id(user)})
+    row = row.first()
+    require_readable_content(row, access_of(user, row) if row else None, NOT_FOUND, "content")
+
+
+@cache
+def _group_facts_with_access():
+    """Built once: what policy reads of the group `group_id`, with the access of
+    `caller_id`."""
+    return select(
+        Group.visibility, Group.archived_at, *access_columns(Group.id, bindparam("caller_id"))
+    ).where(Group.id == bindparam("group_id"))
 
 
 def readable_group_ids(user: User | None) -> set[int]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import lazyload
 from hub import policy
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
-from hub.db import Listing, paginate, utcnow
+from hub.db import Listing, paginate, run, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread, ThreadSubscription
@@ -34,6 +34,7 @@ from hub.groups.service import (
     get_readable_group,
     group_access,
     require_readable_content,
+    require_readable_group_content,
 )
 from hub.notifications.service import notify_many
 from hub.policy import GroupAccess
@@ -68,8 +69,8 @@ def _with_authors(rows) -> list[dict]:
 def thread_page(user: User, group_id: int, pagination_parameters) -> list[dict]:
     """One page of the group's threads, dump-ready: pinned first, then the most recently
     active, each with its author and whether you follow it."""
-    group = get_readable_group(user, group_id)
-    params = {"group_id": group.id, "caller_id": user.id}
+    require_readable_group_content(user, group_id)
+    params = {"group_id": group_id, "caller_id": user.id}
     return _with_authors(paginate(_threads(), pagination_parameters, "mappings", params))
 
 
@@ -245,9 +246,24 @@ def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
 
 def post_page(user: User, thread_id: int, pagination_parameters) -> list[dict]:
     """One page of the thread's posts, dump-ready, oldest first."""
-    thread, _group, _access = _readable_thread(user, thread_id)
-    params = {"thread_id": thread.id}
+    row = run(_thread_facts_with_access(), {"thread_id": thread_id, "caller_id": caller_id(user)})
+    row = row.first()
+    require_readable_content(row, access_of(user, row) if row else None, NO_THREAD, "threads")
+    params = {"thread_id": thread_id}
     return _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
+
+
+@cache
+def _thread_facts_with_access():
+    """Built once: what policy reads of the group of the thread `thread_id` (a page of its
+    posts needs no Thread or Group object), with the access of `caller_id`."""
+    return (
+        select(
+            Group.visibility, Group.archived_at, *access_columns(Group.id, bindparam("caller_id"))
+        )
+        .join(Thread, Thread.group_id == Group.id)
+        .where(Thread.id == bindparam("thread_id"))
+    )
 
 
 @cache
