@@ -42,10 +42,12 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     limiter.init_app(app)
-    # The hub sets no default or app-wide limits: its few limits sit on the routes they
-    # guard (sign-in, registration), whose decorators check them. The limiter's check
-    # before every request would find nothing to do, at a twentieth of a list's time.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    # The hub's few limits sit on the routes they guard (sign-in, registration), whose
+    # decorators check them. Unless someone configures default or app-wide limits, the
+    # limiter's check before every request finds nothing to do, at a twentieth of a
+    # list's time.
+    if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
     mail.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(

@@ -59,10 +59,6 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORT": port,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server's connections can go stale (restarts, idle timeouts): test each one as
-        # it leaves the pool. A SQLite file cannot, and the test would cost every request
-        # a statement.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "HUB_REDIS_URL": redis_url,
         "HUB_ALLOWED_ORIGINS": allowed_origins,
         "HUB_EMAIL_VERIFICATION": _env(
@@ -106,6 +102,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": _env("HUB_MAIL_FROM", "Knowledge Hub <noreply@knowledgehub.local>"),
     }
     settings.update(overrides)
+    # A server's connections can go stale (restarts, idle timeouts): test each one as it
+    # leaves the pool. A SQLite file cannot, and the test would cost every request a
+    # statement.
+    sqlite = settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": not sqlite})
     if settings["HUB_EMAIL_VERIFICATION"] not in ("required", "off"):
         raise ConfigError("HUB_EMAIL_VERIFICATION must be 'required' or 'off'.")
     if settings["HUB_OUTBOX_DRAIN"] not in ("thread", "inline", "worker"):

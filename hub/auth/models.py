@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Set at once for public-sector addresses; others wait for a site admin.
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set through the ORM: its flush listener takes a deactivated person's words out of
+    # the people finder's index (hub.people.models.PersonTerm), which alone it searches.
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -54,7 +56,8 @@ class User(UserMixin, db.Model):
 
     @property
     def expertise_tags(self) -> list[str]:
-        return [e.tag for e in self.expertise]
+        # Code point order, as lists give them (hub.db.values_of), whatever the collation.
+        return sorted(e.tag for e in self.expertise)
 
 
 class UserExpertise(db.Model):

@@ -43,7 +43,8 @@ class Group(db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        return [t.tag for t in self.tags]
+        # Code point order, as lists give them (hub.db.values_of), whatever the collation.
+        return sorted(t.tag for t in self.tags)
 
 
 class GroupTag(db.Model):

@@ -37,6 +37,20 @@ def test_creating_a_group_checks_its_fields(factory, client):
     assert client.post(f"{API}/groups", json={"name": "Anyone"}).status_code == 401
 
 
+def test_a_groups_tags_come_in_one_order_in_the_directory_and_on_its_page(factory):
+    owner = factory.person()
+    tags = ["zoning", "équipe", "social-care", "social care", "Adult care"]
+    group_id = make_group(owner, name="Tag order", tags=tags)
+
+    listed = owner.get(f"{API}/groups", query_string={"q": "Tag order"}).json
+    on_its_page = owner.get(f"{API}/groups/{group_id}").json
+
+    # Lower case, in code point order, on every database whatever its collation.
+    expected = ["adult care", "social care", "social-care", "zoning", "équipe"]
+    assert [g["tags"] for g in listed] == [expected]
+    assert on_its_page["tags"] == expected
+
+
 def test_the_directory_lists_hidden_groups_only_to_members_and_site_admins(factory):
     owner = factory.person()
     for visibility in ("open", "restricted", "private", "hidden"):
