@@ -46,8 +46,10 @@ def _init_extensions(app: Flask) -> None:
     # decorators check them. Unless someone configures default or app-wide limits, the
     # limiter's check before every request finds nothing to do, at a twentieth of a
     # list's time.
-    if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+    every_request = app.before_request_funcs.get(None, [])
+    app_wide = app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")
+    if limiter._check_request_limit in every_request and not app_wide:
+        every_request.remove(limiter._check_request_limit)
     mail.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(

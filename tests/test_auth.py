@@ -169,6 +169,22 @@ class TestRegistrationLimit:
         assert third.status_code == 429 and "Retry-After" in third.headers
 
 
+class TestRateLimitingSwitchedOff:
+    @pytest.fixture
+    def app_settings(self):
+        return {"RATELIMIT_ENABLED": False, "HUB_LOGIN_FAILURE_LIMIT": "1 per minute"}
+
+    def test_an_app_without_rate_limits_starts_and_never_answers_429(self, client, factory):
+        person = factory.user()
+        for _ in range(3):
+            failed = client.post(LOGIN, json={"email": person.email, "password": "wrong guess!"})
+            assert failed.status_code == 401
+        assert (
+            client.post(LOGIN, json={"email": person.email, "password": PASSWORD}).status_code
+            == 200
+        )
+
+
 class TestEmailVerification:
     @pytest.fixture
     def app_settings(self):
