@@ -52,12 +52,7 @@ class Listing:
     needs (a window count would read every matching row whole)."""
 
     def __init__(self, statement) -> None:
-        # Counted on its first column alone (its id): the per-row subqueries of the other
-        # columns (a role, a list of tags) are never run for the count.
-        counted = statement.order_by(None).with_only_columns(
-            statement.selected_columns[0], maintain_column_froms=True
-        )
-        self.count = select(func.count()).select_from(counted.subquery())
+        self.count = count_of(statement)
         self.page = (
             statement.add_columns(self.count.scalar_subquery().label("list_total"))
             .limit(bindparam("page_size", type_=Integer))
@@ -77,12 +72,22 @@ def paginate(statement, pagination_parameters, shape: str = "objects", params=No
         return _mapping_page(statement, pagination_parameters, params or {})
     page = pagination_parameters.page
     size = pagination_parameters.page_size
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    total = db.session.scalar(count_of(statement))
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:  # past the end: nothing to fetch (and no huge OFFSET)
         return []
     result = db.session.execute(statement.limit(size).offset((page - 1) * size))
     return list(result.scalars() if shape == "objects" else result)
+
+
+def count_of(statement):
+    """How many rows `statement` gives, counted on its first column alone (its id): the
+    per-row subqueries of the other columns (a role, a list of tags) never run for it.
+    For lists without DISTINCT or GROUP BY, as all of the hub's are."""
+    counted = statement.order_by(None).with_only_columns(
+        statement.selected_columns[0], maintain_column_froms=True
+    )
+    return select(func.count()).select_from(counted.subquery())
 
 
 def _mapping_page(statement, pagination_parameters, params: dict) -> list[dict]:

@@ -103,21 +103,32 @@ def require_readable_content(
         abort(403, f"Only members can read this group's {what}; ask to join it first.")
 
 
+def require_readable_facts(
+    user: User | None, facts, params: dict, not_found: str, what: str
+) -> None:
+    """`require_readable_content` for a read that needs no Group object (a page of a group's
+    threads, or a thread's posts): `facts`, a select of `facts_with_access()`, reads what
+    policy decides on as one plain row."""
+    row = run(facts, {**params, "caller_id": caller_id(user)}).first()
+    require_readable_content(row, access_of(user, row) if row else None, not_found, what)
+
+
+def facts_with_access() -> tuple:
+    """What policy reads of a group (its visibility and archive time), with the access of
+    `caller_id`: the columns of a `require_readable_facts` select."""
+    return (Group.visibility, Group.archived_at, *access_columns(Group.id, bindparam("caller_id")))
+
+
 def require_readable_group_content(user: User | None, group_id: int) -> None:
-    """`get_readable_group`'s decision, for a read that needs no Group object (a page of the
-    group's threads): what policy decides on, read as one plain row."""
-    row = run(_group_facts_with_access(), {"group_id": group_id, "caller_id": caller_id(user)})
-    row = row.first()
-    require_readable_content(row, access_of(user, row) if row else None, NOT_FOUND, "content")
+    """`get_readable_group`'s decision, without loading the group."""
+    params = {"group_id": group_id}
+    require_readable_facts(user, _group_facts(), params, NOT_FOUND, "content")
 
 
 @cache
-def _group_facts_with_access():
-    """Built once: what policy reads of the group `group_id`, with the access of
-    `caller_id`."""
-    return select(
-        Group.visibility, Group.archived_at, *access_columns(Group.id, bindparam("caller_id"))
-    ).where(Group.id == bindparam("group_id"))
+def _group_facts():
+    """Built once: `facts_with_access` of the group `group_id`."""
+    return select(*facts_with_access()).where(Group.id == bindparam("group_id"))
 
 
 def readable_group_ids(user: User | None) -> set[int]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import lazyload
 from hub import policy
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
-from hub.db import Listing, paginate, run, utcnow
+from hub.db import Listing, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread, ThreadSubscription
@@ -31,9 +31,11 @@ from hub.groups.service import (
     access_columns,
     access_of,
     caller_id,
+    facts_with_access,
     get_readable_group,
     group_access,
     require_readable_content,
+    require_readable_facts,
     require_readable_group_content,
 )
 from hub.notifications.service import notify_many
@@ -246,21 +248,16 @@ def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
 
 def post_page(user: User, thread_id: int, pagination_parameters) -> list[dict]:
     """One page of the thread's posts, dump-ready, oldest first."""
-    row = run(_thread_facts_with_access(), {"thread_id": thread_id, "caller_id": caller_id(user)})
-    row = row.first()
-    require_readable_content(row, access_of(user, row) if row else None, NO_THREAD, "threads")
     params = {"thread_id": thread_id}
+    require_readable_facts(user, _thread_group_facts(), params, NO_THREAD, "threads")
     return _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
 
 
 @cache
-def _thread_facts_with_access():
-    """Built once: what policy reads of the group of the thread `thread_id` (a page of its
-    posts needs no Thread or Group object), with the access of `caller_id`."""
+def _thread_group_facts():
+    """Built once: `facts_with_access` of the group of the thread `thread_id`."""
     return (
-        select(
-            Group.visibility, Group.archived_at, *access_columns(Group.id, bindparam("caller_id"))
-        )
+        select(*facts_with_access())
         .join(Thread, Thread.group_id == Group.id)
         .where(Thread.id == bindparam("thread_id"))
     )
