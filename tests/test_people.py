@@ -260,6 +260,45 @@ class TestPublicProfiles:
         assert finder("turnbull") == (["Lee Turnbull"], 1)
 
 
+def test_one_word_search_pages_its_holders_in_name_order_as_people_change(factory):
+    searcher = factory.person(name="Zoe Searcher", job_title="Clerk")
+    holders = {
+        name: factory.person(name=name, job_title="Drainage Engineer")
+        for name in ("Mia Brook", "Ali Reed", "Tom Fenn", "Eve Marsh")
+    }
+    bea = factory.person(name="Bea Ford", job_title="Clerk")
+
+    def walk(q="drainage", size=3):
+        found, page = [], 1
+        while True:
+            response = searcher.get(
+                f"{API}/people", query_string={"q": q, "page": page, "page_size": size}
+            )
+            assert response.status_code == 200
+            total = pagination(response)["total"]
+            if not response.json:
+                return found, total
+            found += names(response)
+            page += 1
+
+    assert walk() == (["Ali Reed", "Eve Marsh", "Mia Brook", "Tom Fenn"], 4)
+    assert walk(size=1) == walk(size=100)
+
+    # A rename moves the person in the finder's order.
+    assert holders["Tom Fenn"].patch(f"{API}/me", json={"name": "Abe Fenn"}).status_code == 200
+    assert walk() == (["Abe Fenn", "Ali Reed", "Eve Marsh", "Mia Brook"], 4)
+    # The word from expertise as well as a job title counts the person once.
+    assert holders["Mia Brook"].patch(f"{API}/me", json={"expertise": ["Drainage"]}).status_code
+    assert bea.patch(f"{API}/me", json={"expertise": ["Drainage", "SuDS"]}).status_code == 200
+    assert walk() == (["Abe Fenn", "Ali Reed", "Bea Ford", "Eve Marsh", "Mia Brook"], 5)
+    # Losing the word, by job title or expertise, leaves the finder's word and its total.
+    assert holders["Eve Marsh"].patch(f"{API}/me", json={"job_title": "Planner"}).status_code
+    assert bea.patch(f"{API}/me", json={"expertise": ["SuDS"]}).status_code == 200
+    assert walk() == (["Abe Fenn", "Ali Reed", "Mia Brook"], 3)
+    assert walk("suds") == (["Bea Ford"], 1)
+    assert walk("drainage engineer") == (["Abe Fenn", "Ali Reed", "Mia Brook"], 3)
+
+
 # --- The directory and peer finder ----------------------------------------------------
 
 

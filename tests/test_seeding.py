@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from hub.auth.models import User, UserExpertise
@@ -9,10 +11,11 @@ from hub.extensions import db
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, Membership
 from hub.groups.suggestions.models import Suggestion
+from hub.library.models import LibraryFile
 from hub.live.models import LivePanelist, LiveQuestion, LiveSession, LiveVote
 from hub.messages.models import Conversation, Message
 from hub.notifications.models import Notification
-from hub.people.models import Connection, PersonTerm, write_person_terms
+from hub.people.models import Connection, PersonTerm, PersonTermCount, write_person_terms
 from hub.seeding import SEED_PASSWORD, generate
 
 TINY = {"people": 200, "groups": 10, "posts": 300, "conversations": 40}
@@ -89,6 +92,20 @@ def test_small_generator_at_tiny_size(app):
         )
         for group_id, member_count in db.session.execute(sa.select(Group.id, Group.member_count)):
             assert counted.get(group_id, 0) == member_count
+        # So do the counts of posts, files and live sessions the feed sums.
+        for column, model in (
+            (Group.post_count, Post),
+            (Group.file_count, LibraryFile),
+            (Group.session_count, LiveSession),
+        ):
+            rows = dict(
+                db.session.execute(
+                    sa.select(model.group_id, sa.func.count()).group_by(model.group_id)
+                ).all()
+            )
+            kept = dict(db.session.execute(sa.select(Group.id, column)).all())
+            assert kept == {group_id: rows.get(group_id, 0) for group_id in kept}
+            assert sum(kept.values()) == _count(model) > 0
         # Each group has exactly one owner, who created it.
         owners = db.session.execute(
             sa.select(Membership.group_id, Membership.user_id).where(Membership.role == "owner")
@@ -110,16 +127,26 @@ def test_generated_finder_words_are_the_ones_the_application_writes(app):
         generate("small", seed=7, progress=False, **{**TINY, "people": 800})
 
         def finder_words():
-            return set(db.session.execute(sa.select(PersonTerm.term, PersonTerm.user_id)))
+            return set(
+                db.session.execute(sa.select(PersonTerm.term, PersonTerm.user_id, PersonTerm.name))
+            )
 
-        generated = finder_words()
+        def holders():
+            counts = sa.select(PersonTermCount.term, PersonTermCount.holders)
+            return dict(db.session.execute(counts).all())
+
+        generated, generated_holders = finder_words(), holders()
         deactivated = set(
             db.session.scalars(sa.select(User.id).where(User.deactivated_at.is_not(None)))
         )
         assert deactivated and generated
-        assert not {user_id for _term, user_id in generated} & deactivated
+        assert not {user_id for _term, user_id, _name in generated} & deactivated
+        names = dict(db.session.execute(sa.select(User.id, User.name)).all())
+        assert all(name == names[user_id] for _term, user_id, name in generated)
+        assert generated_holders == Counter(term for term, _user_id, _name in generated)
         write_person_terms(db.session.connection(), db.session.scalars(sa.select(User.id)))
         assert finder_words() == generated
+        assert holders() == generated_holders
 
 
 def test_generated_people_sign_in_with_the_shared_password(app, client):

@@ -13,7 +13,7 @@ from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, GroupBan, Membership
 from hub.library.models import LibraryFile
 from hub.live.models import LiveSession
-from hub.people.service import connected_ids
+from hub.people.models import Connection
 
 
 def feed_page(user: User, pagination_parameters) -> list:
@@ -21,17 +21,13 @@ def feed_page(user: User, pagination_parameters) -> list:
     total recorded on the smorest pagination object.
 
     Each kind splits in two disjoint parts: everything in your groups, and your
-    connections' items in other groups you may read. Each part is counted on its own
-    and gives at most the first `page * page_size` of its newest items, so that neither
-    the count nor the page has to gather and sort every matching row of an OR."""
+    connections' items in other groups you may read. Your groups' items are counted by
+    the groups' own counts; each part of the page gives at most the first
+    `page * page_size` of its newest items, so that neither the count nor the page has
+    to gather and sort every matching row of an OR."""
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    mine = sorted(run(_my_groups(), {"user_id": user.id}).scalars())
-    connections = sorted(connected_ids(user.id))
-    if not mine and not connections:
-        pagination_parameters.item_count = 0
-        return []
-    count, newest = _statements(bool(mine), bool(connections))
-    params = {"user_id": user.id, "mine": mine, "connections": connections}
+    count, newest = _statements()
+    params = {"user_id": user.id}
     total = run(count, params).scalar()
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:  # past the end: nothing to fetch
@@ -41,26 +37,22 @@ def feed_page(user: User, pagination_parameters) -> list:
 
 
 @cache
-def _my_groups():
-    """Built once: the groups of `user_id`, less those that banned them."""
-    banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
-    return select(Membership.group_id).where(
-        Membership.user_id == bindparam("user_id"), Membership.group_id.not_in(banned)
+def _statements():
+    """Built once: the feed's count and page statements, with parameters `user_id`,
+    `wanted`, `size` and `skip`. Your groups and connections are subqueries of them, not
+    lists sent with each: one round trip each, and nothing to expand per request."""
+    mine, connections = _my_groups(), _my_connections()
+    items = Group.post_count + Group.file_count + Group.session_count
+    in_my_groups = (
+        select(func.coalesce(func.sum(items), 0)).where(Group.id.in_(mine)).scalar_subquery()
     )
-
-
-@cache
-def _statements(with_mine: bool, with_connections: bool):
-    """The feed's count and page statements, built once for each shape, with parameters
-    `user_id`, `mine` (your groups less bans), `connections`, `wanted`, `size`, `skip`."""
-    parts = _parts(with_mine, with_connections)
-    counts = [
+    by_connections = [
         select(func.count()).select_from(model).where(condition).scalar_subquery()
-        for _kind, model, condition in parts
+        for _kind, model, condition in _connections_parts(mine, connections)
     ]
-    count = select(sum(counts[1:], counts[0]))
+    count = select(sum(by_connections, in_my_groups))
     newest = []
-    for kind, model, condition in parts:
+    for kind, model, condition in _parts(mine, connections):
         part = (
             select(
                 literal(kind).label("kind"),
@@ -83,39 +75,61 @@ def _statements(with_mine: bool, with_connections: bool):
     return count, page
 
 
-def _parts(with_mine: bool, with_connections: bool) -> list[tuple[str, object, object]]:
-    """(kind, model, condition) of every disjoint part of the feed.
-
-    Items in your groups (less those that banned you), and your connections' items in
-    the other groups you may read: by `readable_group_ids`, those are the open groups
-    not archived and not banning you, checked row by row on the few rows your
-    connections wrote (a primary-key lookup each) rather than listing every open group."""
+def _my_groups():
+    """The groups of `user_id`, less those that banned them."""
     banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
-    mine = bindparam("mine", expanding=True)
-    connections = bindparam("connections", expanding=True)
+    return select(Membership.group_id).where(
+        Membership.user_id == bindparam("user_id"), Membership.group_id.not_in(banned)
+    )
+
+
+def _my_connections():
+    """The people `user_id` is connected with (each pair is stored once, low id first)."""
+    user_id, connected = bindparam("user_id"), Connection.status == "connected"
+    return union_all(
+        select(Connection.user_high_id).where(Connection.user_low_id == user_id, connected),
+        select(Connection.user_low_id).where(Connection.user_high_id == user_id, connected),
+    )
+
+
+_KINDS = (
+    ("post", Post, Post.author_id),
+    ("file", LibraryFile, LibraryFile.uploaded_by_id),
+    ("session", LiveSession, LiveSession.created_by_id),
+)
+
+
+def _parts(mine, connections) -> list[tuple[str, object, object]]:
+    """(kind, model, condition) of every disjoint part of the feed: each kind's items in
+    your groups, then your connections' items elsewhere."""
+    in_mine = [(kind, model, model.group_id.in_(mine)) for kind, model, _author in _KINDS]
+    return in_mine + _connections_parts(mine, connections)
+
+
+def _connections_parts(mine, connections) -> list[tuple[str, object, object]]:
+    """(kind, model, condition) of your connections' items in the other groups you may
+    read: by `readable_group_ids`, those are the open groups not archived and not banning
+    you, checked row by row on the few rows your connections wrote (a primary-key lookup
+    each) rather than listing every open group."""
+    banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
     parts = []
-    for kind, model, author_column in (
-        ("post", Post, Post.author_id),
-        ("file", LibraryFile, LibraryFile.uploaded_by_id),
-        ("session", LiveSession, LiveSession.created_by_id),
-    ):
-        if with_mine:
-            parts.append((kind, model, model.group_id.in_(mine)))
-        if with_connections:
-            open_group = (
-                exists()
-                .where(
-                    Group.id == model.group_id,
-                    Group.visibility == "open",
-                    Group.archived_at.is_(None),
-                )
-                .correlate(model)
+    for kind, model, author_column in _KINDS:
+        open_group = (
+            exists()
+            .where(
+                Group.id == model.group_id,
+                Group.visibility == "open",
+                Group.archived_at.is_(None),
             )
-            condition = author_column.in_(connections) & open_group
-            condition &= model.group_id.not_in(banned)
-            if with_mine:
-                condition &= model.group_id.not_in(mine)
-            parts.append((kind, model, condition))
+            .correlate(model)
+        )
+        condition = (
+            author_column.in_(connections)
+            & open_group
+            & model.group_id.not_in(banned)
+            & model.group_id.not_in(mine)
+        )
+        parts.append((kind, model, condition))
     return parts
 
 

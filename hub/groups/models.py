@@ -36,6 +36,12 @@ class Group(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Kept by the membership service in the same transaction as each join and leave.
     member_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the activity feed counts, kept by the forum, library and live services in the
+    # same transaction as each post, file or session added or deleted (`count_content`):
+    # a feed's total sums its groups' counts instead of counting thousands of rows.
+    post_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    file_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    session_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tags: Mapped[list[GroupTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="GroupTag.tag"

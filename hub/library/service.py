@@ -26,7 +26,12 @@ from hub.db import utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group
-from hub.groups.service import get_readable_group, group_access, group_of_readable_content
+from hub.groups.service import (
+    count_content,
+    get_readable_group,
+    group_access,
+    group_of_readable_content,
+)
 from hub.library import storage
 from hub.library.extraction import Extraction, extract_text
 from hub.library.filetypes import KINDS, Kind, Refused, detect, display_filename, extension_of
@@ -160,6 +165,7 @@ def upload_file(user: User, group_id: int, upload: FileStorage, data: dict) -> L
             tags=[LibraryFileTag(tag=tag) for tag in _clean_tags(data.get("tags") or [])],
         )
         db.session.add(library_file)
+        count_content(group, "file", 1)
         db.session.flush()
         db.session.add(received.version_row(library_file.id, 1, user.id, now))
         db.session.commit()
@@ -215,6 +221,7 @@ def delete_file(user: User, file_id: int) -> None:
         )
     )
     db.session.delete(library_file)
+    count_content(group, "file", -1)
     db.session.commit()
     # After the commit: if it had failed, the rows would still name these bytes.
     storage.remove(keys)

@@ -30,7 +30,7 @@ from hub.db import utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
 from hub.groups.models import Group, GroupBan, Membership
-from hub.groups.service import group_access, moderator_ids
+from hub.groups.service import count_content, group_access, moderator_ids
 from hub.live.models import (
     LiveAnswer,
     LiveChatMessage,
@@ -436,6 +436,7 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
         panelists=[LivePanelist(user_id=i) for i in panelist_ids],
     )
     db.session.add(live)
+    count_content(group, "session", 1)
     db.session.commit()
     return live
 

@@ -4,6 +4,7 @@ index of words."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.auth.models import User, UserExpertise
@@ -95,13 +97,29 @@ class PersonTerm(db.Model):
     """
 
     __tablename__ = "person_terms"
-    # By person too: to replace one person's words, and to test one person's match.
-    __table_args__ = (Index("ix_person_terms_user_id_term", "user_id", "term"),)
+    __table_args__ = (
+        # By person too: to replace one person's words, and to test one person's match.
+        Index("ix_person_terms_user_id_term", "user_id", "term"),
+        # One word's holders in the finder's order: a page of them is a range of this.
+        Index("ix_person_terms_term_name", "term", "name", "user_id"),
+    )
 
     term: Mapped[str] = mapped_column(String(TERM_LENGTH), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+    name: Mapped[str] = mapped_column(String(120))  # the person's name: the finder's order
+
+
+class PersonTermCount(db.Model):
+    """How many people hold each word of `person_terms`: the finder's total for a word,
+    without counting its thousands of entries. Kept with the words by
+    `write_person_terms` (people are deactivated, never deleted)."""
+
+    __tablename__ = "person_term_counts"
+
+    term: Mapped[str] = mapped_column(String(TERM_LENGTH), primary_key=True)
+    holders: Mapped[int] = mapped_column(Integer)
 
 
 _TERM_SOURCES = ("name", "organisation", "job_title", "expertise", "deactivated_at")
@@ -130,13 +148,19 @@ def _keep_person_terms(session: Session, _flush_context) -> None:
 
 
 def write_person_terms(connection, user_ids) -> None:
-    """Replace the words of these people (on this connection, in its transaction); the
-    deactivated among them get none."""
+    """Replace the words of these people (on this connection, in its transaction), and
+    their words' counts of holders; the deactivated among them get none."""
     user_ids = sorted(set(user_ids))
     tags: dict[int, list[str]] = {}
     rows = []
+    change: Counter = Counter()
     for start in range(0, len(user_ids), 500):
         chunk = user_ids[start : start + 500]
+        change.subtract(
+            connection.execute(select(PersonTerm.term).where(PersonTerm.user_id.in_(chunk)))
+            .scalars()
+            .all()
+        )
         for user_id, tag in connection.execute(
             select(UserExpertise.user_id, UserExpertise.tag).where(UserExpertise.user_id.in_(chunk))
         ):
@@ -148,7 +172,31 @@ def write_person_terms(connection, user_ids) -> None:
         )
         for user_id, name, organisation, job_title in people:
             terms = terms_of(name, organisation, job_title, tags.get(user_id, ()))
-            rows += [{"term": term, "user_id": user_id} for term in sorted(terms)]
+            rows += [{"term": t, "user_id": user_id, "name": name} for t in sorted(terms)]
         connection.execute(delete(PersonTerm).where(PersonTerm.user_id.in_(chunk)))
     if rows:
         connection.execute(insert(PersonTerm), rows)
+        change.update(row["term"] for row in rows)
+    _count_holders(connection, {term: n for term, n in change.items() if n})
+
+
+def _count_holders(connection, change: dict[str, int]) -> None:
+    """Add `change` to the words' counts of holders, in SQL (`holders + n`), so that two
+    writers at once both count; drop the words no one holds any more."""
+    if not change:
+        return
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[connection.dialect.name]
+    upsert = dialect.insert(PersonTermCount)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[PersonTermCount.term],
+        set_={"holders": PersonTermCount.holders + upsert.excluded.holders},
+    )
+    rows = [{"term": term, "holders": n} for term, n in sorted(change.items())]
+    connection.execute(upsert, rows)
+    fewer = sorted(term for term, n in change.items() if n < 0)
+    for start in range(0, len(fewer), 500):
+        connection.execute(
+            delete(PersonTermCount).where(
+                PersonTermCount.term.in_(fewer[start : start + 500]), PersonTermCount.holders <= 0
+            )
+        )

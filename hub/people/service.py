@@ -23,7 +23,7 @@ from hub.db import paginate, run, utcnow, value_list, values_of
 from hub.errors import abort
 from hub.extensions import db
 from hub.notifications.service import notify
-from hub.people.models import Block, Connection, PersonTerm, words
+from hub.people.models import Block, Connection, PersonTerm, PersonTermCount, words
 from hub.text import render_markdown
 
 
@@ -86,7 +86,8 @@ def directory_page(filters: dict, pagination_parameters) -> list[dict]:
 
     A search by `q` alone is counted in the index of words, without reading people's rows
     (only active people have words there); its statements are built once for each number
-    of words."""
+    of words. One word that begins a single indexed word (most searches) takes its total
+    from that word's count of holders and its page from its entries in name order."""
     q_words = words(filters.get("q")) if (filters.get("q") or "").strip() else None
     params = _word_params(q_words or [])
     others = any(filters.get(key) for key in ("expertise", "organisation", "role", "region"))
@@ -94,12 +95,17 @@ def directory_page(filters: dict, pagination_parameters) -> list[dict]:
         rows = paginate(directory(filters), pagination_parameters, "mappings", params)
         return _people_items(rows)
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    total = _matches_total(q_words, params)
+    params.update(page_size=size, page_offset=(page - 1) * size)
+    word = _one_indexed_word(q_words, params)
+    if word is not None:
+        params["term"], total = word
+        statement = _holders_page()
+    else:
+        total = run(_matches_count(len(q_words)), params).scalar()
+        statement = _matches_page(len(q_words), dense=total >= _DENSE_MATCHES)
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:
         return []
-    statement = _matches_page(len(q_words), dense=total >= _DENSE_MATCHES)
-    params.update(page_size=size, page_offset=(page - 1) * size)
     return _people_items([dict(row) for row in run(statement, params).mappings()])
 
 
@@ -147,27 +153,42 @@ def _prefix_of_term(n: int) -> tuple:
     )
 
 
-def _matches_total(q_words: list[str], params: dict) -> int:
-    """How many people match all the words. One word that begins a single indexed word
-    (most searches) is counted in the query that finds so, from that word's entries."""
-    if len(q_words) == 1:
-        first, last, first_holders = run(_prefix_summary(), params).one()
-        if first == last:  # one indexed word, or none
-            return first_holders or 0
-    return run(_matches_count(len(q_words)), params).scalar()
+def _one_indexed_word(q_words: list[str], params: dict) -> tuple[str | None, int] | None:
+    """The one indexed word that the query's one word begins, and how many people hold
+    it, when there is one (most searches; (None, 0) when there is none)."""
+    if len(q_words) != 1:
+        return None
+    first, last, holders = run(_prefix_summary(), params).one()
+    return (first, holders or 0) if first == last else None
 
 
 @cache
 def _prefix_summary():
     """Built once: the first and last indexed words beginning with the query's one word,
-    and how many people hold the first (each holds a word at most once, so its entries
-    are counted as they are, in the index)."""
+    and how many people hold the first (from the count kept with the words)."""
     first, last = (
         select(aggregate(PersonTerm.term)).where(*_prefix_of_term(0)).scalar_subquery()
         for aggregate in (func.min, func.max)
     )
-    holders = select(func.count()).select_from(PersonTerm).where(PersonTerm.term == first)
+    holders = select(PersonTermCount.holders).where(PersonTermCount.term == first)
     return select(first, last, holders.scalar_subquery())
+
+
+@cache
+def _holders_page():
+    """Built once: a page (`page_size`, `page_offset`) of the people who hold the word
+    `term`, in name order: a range of the word's entries in that order, then their rows."""
+    holders = (
+        select(PersonTerm.user_id)
+        .where(PersonTerm.term == bindparam("term"))
+        .order_by(PersonTerm.name, PersonTerm.user_id)
+        .limit(bindparam("page_size", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+        .subquery()
+    )
+    return (
+        _public_columns().join(holders, holders.c.user_id == User.id).order_by(User.name, User.id)
+    )
 
 
 @cache
@@ -319,21 +340,6 @@ def connection_views(user: User, rows: list[Connection]) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def connected_ids(user_id: int) -> set[int]:
-    rows = run(_connected_pairs(), {"user_id": user_id})
-    return {low if high == user_id else high for low, high in rows}
-
-
-@cache
-def _connected_pairs():
-    """Built once (the feed asks on every request): the connections of `user_id`."""
-    user_id = bindparam("user_id")
-    return select(Connection.user_low_id, Connection.user_high_id).where(
-        Connection.status == "connected",
-        or_(Connection.user_low_id == user_id, Connection.user_high_id == user_id),
-    )
 
 
 def block(user: User, person_id: int) -> None:

@@ -17,6 +17,7 @@ import itertools
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -222,7 +223,7 @@ def thread_title(rng: random.Random, topic: str) -> str:
 
 def _people(plan: _Plan, password_hash: str) -> None:
     from hub.auth.models import User, UserExpertise
-    from hub.people.models import PersonTerm, terms_of
+    from hub.people.models import PersonTerm, PersonTermCount, terms_of
 
     rng = plan.rng("people")
     n = plan.sizes.people
@@ -288,7 +289,7 @@ def _people(plan: _Plan, password_hash: str) -> None:
     for row in expertise:
         tags.setdefault(row["user_id"], []).append(row["tag"])
     terms = [
-        {"term": term, "user_id": row["id"]}
+        {"term": term, "user_id": row["id"], "name": row["name"]}
         for row in rows
         if row["deactivated_at"] is None  # the finder's words are of active people only
         for term in sorted(
@@ -296,6 +297,9 @@ def _people(plan: _Plan, password_hash: str) -> None:
         )
     ]
     plan.insert(PersonTerm.__table__, terms, len(terms), "people finder words")
+    holders = Counter(row["term"] for row in terms)
+    counts = [{"term": term, "holders": n} for term, n in sorted(holders.items())]
+    plan.insert(PersonTermCount.__table__, counts, len(counts), "people finder word counts")
 
 
 def _council_weight(name: str) -> float:
@@ -1092,6 +1096,7 @@ def generate(
             skipped = []
             for step in (generate_forum, generate_suggestions, generate_library, generate_live):
                 skipped += step(plan)
+            _count_group_content(conn)
             _finish(conn)
     finally:
         engine.dispose()
@@ -1106,6 +1111,31 @@ def generate(
         seconds=time.perf_counter() - started,
         skipped=skipped,
     )
+
+
+def _count_group_content(conn: Connection) -> None:
+    """Each group's counts of posts, files and live sessions, which the services keep as
+    they write, from the rows the generator wrote in bulk."""
+    from hub.groups.forum.models import Post
+    from hub.groups.models import Group
+    from hub.library.models import LibraryFile
+    from hub.live.models import LiveSession
+
+    conn.execute(
+        sa.update(Group).values(
+            {
+                column: sa.select(sa.func.count())
+                .where(model.group_id == Group.id)
+                .scalar_subquery()
+                for column, model in (
+                    ("post_count", Post),
+                    ("file_count", LibraryFile),
+                    ("session_count", LiveSession),
+                )
+            }
+        )
+    )
+    conn.commit()
 
 
 def _finish(conn: Connection) -> None:

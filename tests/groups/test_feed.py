@@ -121,3 +121,38 @@ def test_the_feed_shows_new_library_files_and_live_sessions(factory):
     assert me.get(items[1]["url"]).status_code == 200
     assert items[2]["type"] == "thread"
     assert feed(outsider) == []
+
+
+def feed_total(person) -> int:
+    response = person.get(f"{API}/me/feed", query_string={"page_size": 100})
+    assert response.status_code == 200, response.json
+    total = json.loads(response.headers["X-Pagination"])["total"]
+    assert total == len(response.json)  # the total counts exactly what the pages show
+    return total
+
+
+def test_the_feed_total_follows_every_post_file_and_session_added_and_deleted(factory):
+    from tests.library.helpers import uploaded
+    from tests.live.helpers import schedule
+
+    owner, me = factory.person(), factory.person()
+    group_id = make_group(owner, "private")
+    other_group = make_group(owner, "private")
+    add_member(owner, group_id, me)
+    assert feed_total(me) == 0
+
+    kept = start_thread(owner, group_id)
+    replies = [reply(owner, kept["id"], f"Reply {n}") for n in range(3)]
+    doomed = start_thread(owner, group_id)
+    reply(owner, doomed["id"], "Gone with its thread")
+    files = [uploaded(owner, group_id, "sample.txt", title=f"File {n}") for n in range(2)]
+    schedule(owner, group_id)
+    start_thread(owner, other_group)  # not my group: counted for its own members only
+    assert feed_total(me) == 4 + 2 + 2 + 1
+
+    assert owner.delete(f"{API}/posts/{replies[0]['id']}").status_code == 204
+    assert owner.delete(f"{API}/threads/{doomed['id']}").status_code == 204
+    assert owner.delete(f"{API}/library/files/{files[0]['id']}").status_code == 204
+
+    assert feed_total(me) == 3 + 1 + 1
+    assert feed_total(owner) == 3 + 1 + 1 + 1

@@ -31,6 +31,7 @@ from hub.groups.service import (
     access_columns,
     access_of,
     caller_id,
+    count_content,
     facts_with_access,
     get_readable_group,
     group_access,
@@ -146,6 +147,7 @@ def create_thread(user: User, group_id: int, title: str, body: str) -> Thread:
         created_at=now,
     )
     db.session.add(post)
+    count_content(group, "post", 1)
     db.session.add(ThreadSubscription(user_id=user.id, thread_id=thread.id))
     db.session.flush()
     _notify_mentions(user, group, thread, post, mentioned_ids(body, group.id) - {user.id})
@@ -186,7 +188,8 @@ def delete_thread(user: User, thread_id: int) -> None:
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_delete_thread(user, thread, group, access):
         abort(403, "Only the group's moderators can delete a thread others have replied to.")
-    db.session.execute(delete(Post).where(Post.thread_id == thread.id))
+    removed = db.session.execute(delete(Post).where(Post.thread_id == thread.id)).rowcount
+    count_content(group, "post", -removed)
     db.session.delete(thread)
     db.session.commit()
 
@@ -313,6 +316,7 @@ def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> 
     db.session.add(post)
     # In SQL, so that two replies at once both count.
     thread.post_count = Thread.post_count + 1
+    count_content(group, "post", 1)
     thread.last_post_at = now
     db.session.flush()
     mentioned = _notify_mentions(
@@ -375,6 +379,7 @@ def delete_post(user: User, post_id: int) -> None:
     db.session.delete(post)
     db.session.flush()
     thread.post_count = Thread.post_count - 1
+    count_content(group, "post", -1)
     thread.last_post_at = (
         db.session.scalar(select(func.max(Post.created_at)).where(Post.thread_id == thread.id))
         or thread.created_at
