@@ -53,7 +53,10 @@ class GroupFacetSchema(Schema):
 
 class FacetsSchema(Schema):
     type = fields.Dict(keys=fields.Str(), values=fields.Int())
-    group = fields.List(fields.Nested(GroupFacetSchema))
+    group = fields.List(
+        fields.Nested(GroupFacetSchema),
+        metadata={"description": "The 20 groups with most matches, most first (ties: lowest id)."},
+    )
 
 
 class SearchResultSchema(Schema):

@@ -115,6 +115,24 @@ def test_filters_by_type_group_and_tag_and_counts_facets(factory):
     assert owner.get(f"{API}/search").status_code == 422
 
 
+def test_the_group_facet_names_the_twenty_groups_with_most_matches(factory):
+    owner = factory.person()
+    groups = [make_group(owner, "open", name=f"Waste group {n}") for n in range(24)]
+    busiest, second = groups[5], groups[9]
+    for group in groups:
+        threads = {busiest: 3, second: 2}.get(group, 1)
+        for n in range(threads):
+            start_thread(owner, group, f"Kerbside recycling {n}", "Food waste rounds.")
+
+    result = search(owner, "kerbside")
+
+    assert result["total"] == 3 + 2 + 22
+    counts = [(g["id"], g["count"]) for g in result["facets"]["group"]]
+    ones = sorted(g for g in groups if g not in (busiest, second))[:18]
+    assert counts == [(busiest, 3), (second, 2)] + [(g, 1) for g in ones]
+    assert result["facets"]["group"][0]["name"] == "Waste group 5"
+
+
 def test_snippets_mark_the_words_and_escape_the_rest(factory):
     owner = factory.person()
     group = make_group(owner, "open")
