@@ -107,6 +107,13 @@ def _mapping_page(statement, pagination_parameters, params: dict) -> list[dict]:
     return [dict(zip(keys, row[:-1], strict=True)) for row in rows]
 
 
+def lock_row(model, row_id: int) -> bool:
+    """Hold this row until commit (on PostgreSQL; SQLite has one writer at a time) and tell
+    whether it is still there: of two deletes at once, the second then finds it gone
+    instead of counting it out twice."""
+    return run(select(model.id).where(model.id == row_id).with_for_update()).first() is not None
+
+
 def run(statement, params: dict | None = None):
     """Execute a Core select of columns on the session's connection: the same transaction,
     without the ORM's execution path, which costs more than a small indexed query."""

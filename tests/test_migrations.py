@@ -48,3 +48,32 @@ def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+
+
+def test_undoing_the_group_counts_keeps_everything_in_the_groups(empty_database_url, tmp_path):
+    """Dropping the count columns must not copy the groups table: on SQLite, with foreign
+    keys on, dropping the old copy would delete every membership, thread and file."""
+    app = create_app(
+        {
+            "HUB_ENV": "testing",
+            "HUB_DATA_DIR": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        from hub.auth.models import User
+        from hub.groups.models import Group, Membership
+
+        owner = User(email="a@leeds.gov.uk", password_hash="x", name="A", role="officer")
+        group = Group(name="G", slug="g", visibility="open", member_count=1)
+        db.session.add_all([owner, group])
+        db.session.flush()
+        db.session.add(Membership(group_id=group.id, user_id=owner.id, role="owner"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="d4b7e1a2c9f3")
+        with db.engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM memberships")) == 1
+            assert connection.scalar(sa.text("SELECT count(*) FROM groups")) == 1
+        db.engine.dispose()

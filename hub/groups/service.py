@@ -139,6 +139,7 @@ def readable_group_ids(user: User | None) -> set[int]:
     commit or rollback, so a change in the same request is never missed."""
     if user is None or not user.is_authenticated:
         return set()
+    db.session.flush()  # the read below does not autoflush: see this request's changes
     cache = db.session.info.setdefault(_READABLE_CACHE, {})
     if user.id not in cache:
         found = run(_readable_group_ids_of_user(), {"user_id": user.id}).scalars()
@@ -484,8 +485,8 @@ def count_content(group: Group, kind: str, change: int) -> None:
     """Add `change` to the group's count of posts, files or live sessions (`kind`: post,
     file, session), in the caller's transaction; in SQL, so that two writers at once both
     count."""
-    column = {"post": Group.post_count, "file": Group.file_count, "session": Group.session_count}
-    setattr(group, f"{kind}_count", column[kind] + change)
+    name = f"{kind}_count"
+    setattr(group, name, getattr(Group, name) + change)
 
 
 def _owner_count(group_id: int) -> int:

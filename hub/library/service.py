@@ -22,7 +22,7 @@ from werkzeug.datastructures import FileStorage
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import lock_row, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.models import Group
@@ -215,6 +215,8 @@ def delete_file(user: User, file_id: int) -> None:
         abort(
             403, "Only the person who uploaded this file or the group's moderators can delete it."
         )
+    if not lock_row(LibraryFile, library_file.id):
+        abort(404, NO_FILE)
     keys = list(
         db.session.scalars(
             select(FileVersion.storage_key).where(FileVersion.file_id == library_file.id)

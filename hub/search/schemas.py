@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from hub.fields import UtcDateTime
-from hub.search.backend import TYPES
+from hub.search.backend import FACET_GROUPS, TYPES
 
 
 class TypeList(fields.Str):
@@ -55,7 +55,10 @@ class FacetsSchema(Schema):
     type = fields.Dict(keys=fields.Str(), values=fields.Int())
     group = fields.List(
         fields.Nested(GroupFacetSchema),
-        metadata={"description": "The 20 groups with most matches, most first (ties: lowest id)."},
+        metadata={
+            "description": f"The {FACET_GROUPS} groups with most matches, most first "
+            "(ties: lowest id)."
+        },
     )
 
 

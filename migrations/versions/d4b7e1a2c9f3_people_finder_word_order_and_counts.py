@@ -7,7 +7,7 @@ of a count of thousands of entries. The application keeps both in step from now 
 
 Revision ID: d4b7e1a2c9f3
 Revises: c3a1f0e9d2b4
-Create Date: 2026-11-24 01:05:00.000000
+Create Date: 2026-11-24 00:40:00.000000
 
 """
 from alembic import op

@@ -6,7 +6,7 @@ in step from now on; this fills them from the rows there are.
 
 Revision ID: e6a3c2d1f0b8
 Revises: d4b7e1a2c9f3
-Create Date: 2026-11-24 00:40:00.000000
+Create Date: 2026-11-24 01:10:00.000000
 
 """
 from alembic import op
@@ -47,6 +47,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('groups', schema=None) as batch_op:
+    # ALTER TABLE ... DROP COLUMN, never a copy of the table: on SQLite a copy drops the old
+    # groups table, and with foreign keys on that would cascade to everything in a group.
+    with op.batch_alter_table('groups', schema=None, recreate='never') as batch_op:
         for column, _table in reversed(COUNTED):
             batch_op.drop_column(column)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import lazyload
 from hub import policy
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
-from hub.db import Listing, paginate, utcnow
+from hub.db import Listing, lock_row, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread, ThreadSubscription
@@ -50,6 +50,7 @@ _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
 
 
 NO_THREAD = "There is no thread with this id, or you may not see it."
+NO_POST = "There is no post with this id, or you may not see it."
 
 
 def _author_name(model):
@@ -188,6 +189,9 @@ def delete_thread(user: User, thread_id: int) -> None:
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_delete_thread(user, thread, group, access):
         abort(403, "Only the group's moderators can delete a thread others have replied to.")
+    # The group's row first, as a reply takes it (its count) before the thread's: a reply
+    # committed meanwhile is then deleted, and counted out, with the others.
+    lock_row(Group, group.id)
     removed = db.session.execute(delete(Post).where(Post.thread_id == thread.id)).rowcount
     count_content(group, "post", -removed)
     db.session.delete(thread)
@@ -376,6 +380,8 @@ def delete_post(user: User, post_id: int) -> None:
             "This post opened its thread: delete the thread instead "
             f"(DELETE /api/v1/threads/{thread.id}), or edit the post.",
         )
+    if not lock_row(Post, post.id):
+        abort(404, NO_POST)
     db.session.delete(post)
     db.session.flush()
     thread.post_count = Thread.post_count - 1
@@ -390,7 +396,7 @@ def delete_post(user: User, post_id: int) -> None:
 def _readable_post(user: User, post_id: int) -> tuple[Post, Thread, Group, GroupAccess]:
     post = db.session.get(Post, post_id)
     if post is None:
-        abort(404, "There is no post with this id, or you may not see it.")
+        abort(404, NO_POST)
     thread, group, access = _readable_thread(user, post.thread_id)
     return post, thread, group, access
 
