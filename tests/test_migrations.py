@@ -29,14 +29,18 @@ def empty_database_url(database, tmp_path):
     admin.dispose()
 
 
-def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp_path):
-    app = create_app(
+def _app_on(database_url: str, tmp_path):
+    return create_app(
         {
             "HUB_ENV": "testing",
             "HUB_DATA_DIR": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "SQLALCHEMY_DATABASE_URI": database_url,
         }
     )
+
+
+def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp_path):
+    app = _app_on(empty_database_url, tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -53,13 +57,7 @@ def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp
 def test_undoing_the_group_counts_keeps_everything_in_the_groups(empty_database_url, tmp_path):
     """Dropping the count columns must not copy the groups table: on SQLite, with foreign
     keys on, dropping the old copy would delete every membership, thread and file."""
-    app = create_app(
-        {
-            "HUB_ENV": "testing",
-            "HUB_DATA_DIR": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": empty_database_url,
-        }
-    )
+    app = _app_on(empty_database_url, tmp_path)
     with app.app_context():
         upgrade()
         from hub.auth.models import User
