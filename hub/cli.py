@@ -7,6 +7,7 @@ import secrets
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from hub.extensions import db
@@ -94,6 +95,22 @@ def seed(scale: str, if_empty: bool, random_seed: int) -> None:
     click.echo(f"Every generated person's password is: {result.password}")
     click.echo(f"A member of {result.bench_groups} groups (for benchmarks): {result.bench_email}")
     click.echo(f"A site admin: {result.admin_email}")
+
+
+@hub_cli.command("recount")
+@with_appcontext
+def recount() -> None:
+    """Set the counts kept as people write (each group's posts, files and live sessions,
+    each people-finder word's holders) from the rows, and say how many were wrong."""
+    from hub.groups.service import recount_group_content
+    from hub.people.models import recount_word_holders
+
+    connection = db.session.connection()
+    groups = recount_group_content(connection)
+    words = recount_word_holders(connection)
+    db.session.commit()
+    click.echo(f"Groups with wrong counts, now corrected: {groups}.")
+    click.echo(f"People-finder words with wrong counts of holders, now corrected: {words}.")
 
 
 @hub_cli.command("worker")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
-from sqlalchemy import bindparam, case, delete, event, exists, func, or_, select
+from sqlalchemy import bindparam, case, delete, event, exists, func, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
@@ -479,6 +479,31 @@ def _remove_member(group: Group, user_id: int) -> None:
         delete(Membership).where(Membership.group_id == group.id, Membership.user_id == user_id)
     )
     group.member_count = Group.member_count - 1
+
+
+def recount_group_content(connection) -> int:
+    """Set every group's counts of posts, files and live sessions from the rows (for bulk
+    writers, and to repair counts written around the services); returns how many groups'
+    counts were wrong."""
+    from hub.groups.forum.models import Post
+    from hub.library.models import LibraryFile
+    from hub.live.models import LiveSession
+
+    columns = (Group.id, Group.post_count, Group.file_count, Group.session_count)
+    before = set(connection.execute(select(*columns)))
+    connection.execute(
+        update(Group).values(
+            {
+                column: select(func.count()).where(model.group_id == Group.id).scalar_subquery()
+                for column, model in (
+                    ("post_count", Post),
+                    ("file_count", LibraryFile),
+                    ("session_count", LiveSession),
+                )
+            }
+        )
+    )
+    return len(set(connection.execute(select(*columns))) - before)
 
 
 def count_content(group: Group, kind: str, change: int) -> None:

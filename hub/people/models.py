@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     delete,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -178,6 +179,22 @@ def write_person_terms(connection, user_ids) -> None:
         connection.execute(insert(PersonTerm), rows)
         change.update(row["term"] for row in rows)
     _count_holders(connection, {term: n for term, n in change.items() if n})
+
+
+def recount_word_holders(connection) -> int:
+    """Set every word's count of holders from `person_terms` (for bulk writers, and to
+    repair counts written around `write_person_terms`); returns how many were wrong."""
+    counted = select(PersonTermCount.term, PersonTermCount.holders)
+    before = dict(connection.execute(counted).all())
+    connection.execute(delete(PersonTermCount))
+    connection.execute(
+        insert(PersonTermCount).from_select(
+            ["term", "holders"],
+            select(PersonTerm.term, func.count()).group_by(PersonTerm.term),
+        )
+    )
+    after = dict(connection.execute(counted).all())
+    return sum(before.get(term) != after.get(term) for term in before.keys() | after.keys())
 
 
 def _count_holders(connection, change: dict[str, int]) -> None:

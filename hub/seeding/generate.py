@@ -17,7 +17,6 @@ import itertools
 import random
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -223,7 +222,7 @@ def thread_title(rng: random.Random, topic: str) -> str:
 
 def _people(plan: _Plan, password_hash: str) -> None:
     from hub.auth.models import User, UserExpertise
-    from hub.people.models import PersonTerm, PersonTermCount, terms_of
+    from hub.people.models import PersonTerm, terms_of
 
     rng = plan.rng("people")
     n = plan.sizes.people
@@ -297,9 +296,6 @@ def _people(plan: _Plan, password_hash: str) -> None:
         )
     ]
     plan.insert(PersonTerm.__table__, terms, len(terms), "people finder words")
-    holders = Counter(row["term"] for row in terms)
-    counts = [{"term": term, "holders": n} for term, n in sorted(holders.items())]
-    plan.insert(PersonTermCount.__table__, counts, len(counts), "people finder word counts")
 
 
 def _council_weight(name: str) -> float:
@@ -1096,7 +1092,7 @@ def generate(
             skipped = []
             for step in (generate_forum, generate_suggestions, generate_library, generate_live):
                 skipped += step(plan)
-            _count_group_content(conn)
+            _recount(conn)
             _finish(conn)
     finally:
         engine.dispose()
@@ -1113,28 +1109,14 @@ def generate(
     )
 
 
-def _count_group_content(conn: Connection) -> None:
-    """Each group's counts of posts, files and live sessions, which the services keep as
-    they write, from the rows the generator wrote in bulk."""
-    from hub.groups.forum.models import Post
-    from hub.groups.models import Group
-    from hub.library.models import LibraryFile
-    from hub.live.models import LiveSession
+def _recount(conn: Connection) -> None:
+    """The counts the services keep as people write (a group's posts, files and sessions;
+    each finder word's holders), from the rows written in bulk."""
+    from hub.groups.service import recount_group_content
+    from hub.people.models import recount_word_holders
 
-    conn.execute(
-        sa.update(Group).values(
-            {
-                column: sa.select(sa.func.count())
-                .where(model.group_id == Group.id)
-                .scalar_subquery()
-                for column, model in (
-                    ("post_count", Post),
-                    ("file_count", LibraryFile),
-                    ("session_count", LiveSession),
-                )
-            }
-        )
-    )
+    recount_group_content(conn)
+    recount_word_holders(conn)
     conn.commit()
 
 
