@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, bindparam, event, func, select
+from sqlalchemy import JSON, Integer, bindparam, event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from werkzeug.routing import IntegerConverter
 
 from hub.extensions import db
@@ -107,6 +109,13 @@ def _mapping_page(statement, pagination_parameters, params: dict) -> list[dict]:
     return [dict(zip(keys, row[:-1], strict=True)) for row in rows]
 
 
+def dicts(result) -> list[dict]:
+    """A result's rows as dicts of their columns, fetched at once: a third of the cost of
+    iterating SQLAlchemy's mappings, which fetch and wrap each row on its own."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
 def lock_row(model, row_id: int) -> bool:
     """Hold this row until commit (on PostgreSQL; SQLite has one writer at a time) and tell
     whether it is still there: of two deletes at once, the second then finds it gone
@@ -136,3 +145,23 @@ def value_list(value_column, *where):
 def values_of(joined: str | None) -> list[str]:
     """The values of a `value_list` column, sorted (by code point on every database)."""
     return sorted(joined.split(VALUE_SEPARATOR)) if joined else []
+
+
+class json_rows(FunctionElement):  # noqa: N801 (used like func.*)
+    """An aggregate: a JSON array of each row's `columns`, as an array, read back as a
+    list of lists. A page reads its rows' small lists of records (a conversation's
+    participants) this way in its own query, instead of a second one."""
+
+    type = JSON()
+    name = "json_rows"
+    inherit_cache = True
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"

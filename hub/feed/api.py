@@ -15,4 +15,4 @@ blp = Blueprint("feed", __name__, url_prefix="/api/v1", description="Activity fe
 def get_feed(pagination_parameters):
     """Recent threads, posts, files and live sessions, newest first: in your groups, and by
     your connections in groups you may read. Nothing from a group you may not read."""
-    return service.feed_items(service.feed_page(current_user, pagination_parameters))
+    return service.feed_page(current_user, pagination_parameters)

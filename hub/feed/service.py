@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, exists, func, literal, select, union_all
+from sqlalchemy import Integer, bindparam, case, exists, func, literal, select, union_all
 
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
-from hub.db import run
+from hub.db import dicts, run
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group, GroupBan, Membership
 from hub.library.models import LibraryFile
@@ -16,43 +16,49 @@ from hub.live.models import LiveSession
 from hub.people.models import Connection
 
 
-def feed_page(user: User, pagination_parameters) -> list:
-    """One page of the feed, as rows of (kind, id, created_at), newest first, with the
-    total recorded on the smorest pagination object.
+def feed_page(user: User, pagination_parameters) -> list[dict]:
+    """One page of the feed, dump-ready, newest first, with the total recorded on the
+    smorest pagination object.
 
     Each kind splits in two disjoint parts: everything in your groups, and your
     connections' items in other groups you may read. Your groups' items are counted by
     the groups' own counts; each part of the page gives at most the first
     `page * page_size` of its newest items, so that neither the count nor the page has
-    to gather and sort every matching row of an OR."""
+    to gather and sort every matching row of an OR. A first page comes in one statement,
+    with its items' columns and the total; a later page is counted first, so that a page
+    past the end costs only the count."""
     page, size = pagination_parameters.page, pagination_parameters.page_size
     count, newest = _statements()
-    params = {"user_id": user.id}
-    total = run(count, params).scalar()
-    pagination_parameters.item_count = total
-    if (page - 1) * size >= total:  # past the end: nothing to fetch
-        return []
-    params.update(wanted=page * size, size=size, skip=(page - 1) * size)
-    return run(newest, params).all()
+    params = {"user_id": user.id, "wanted": page * size, "size": size, "skip": (page - 1) * size}
+    if page > 1:
+        total = run(count, params).scalar()
+        pagination_parameters.item_count = total
+        if (page - 1) * size >= total:
+            return []
+    rows = dicts(run(newest, params))
+    if page == 1:
+        pagination_parameters.item_count = rows[0]["total"] if rows else 0
+    return [_item(row) for row in rows]
 
 
 @cache
 def _statements():
     """Built once: the feed's count and page statements, with parameters `user_id`,
     `wanted`, `size` and `skip`. Your groups and connections are subqueries of them, not
-    lists sent with each: one round trip each, and nothing to expand per request."""
-    mine, connections = _my_groups(), _my_connections()
+    lists sent with each: one round trip each, and nothing to expand per request. The
+    page joins each item's own columns, author and group, and carries the total."""
+    banned, mine, connections = _my_bans_groups_and_connections()
     items = Group.post_count + Group.file_count + Group.session_count
     in_my_groups = (
         select(func.coalesce(func.sum(items), 0)).where(Group.id.in_(mine)).scalar_subquery()
     )
     by_connections = [
         select(func.count()).select_from(model).where(condition).scalar_subquery()
-        for _kind, model, condition in _connections_parts(mine, connections)
+        for _kind, model, condition in _connections_parts(banned, mine, connections)
     ]
     count = select(sum(by_connections, in_my_groups))
     newest = []
-    for kind, model, condition in _parts(mine, connections):
+    for kind, model, condition in _parts(banned, mine, connections):
         part = (
             select(
                 literal(kind).label("kind"),
@@ -71,25 +77,84 @@ def _statements():
         .order_by(everything.c.created_at.desc(), everything.c.kind, everything.c.id.desc())
         .limit(bindparam("size", type_=Integer))
         .offset(bindparam("skip", type_=Integer))
+        .subquery()
     )
-    return count, page
+    return count, _with_columns(page, count.scalar_subquery())
 
 
-def _my_groups():
-    """The groups of `user_id`, less those that banned them."""
-    banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
-    return select(Membership.group_id).where(
-        Membership.user_id == bindparam("user_id"), Membership.group_id.not_in(banned)
+def _with_columns(page, total):
+    """The page's items with what the feed shows of each: one join per kind, matched
+    only on rows of that kind, and the author and group of whichever kind matched."""
+
+    def of_kind(post_column, file_column, session_column):
+        return case(
+            (page.c.kind == "post", post_column),
+            (page.c.kind == "file", file_column),
+            else_=session_column,
+        )
+
+    author_id = of_kind(Post.author_id, LibraryFile.uploaded_by_id, LiveSession.created_by_id)
+    group_id = of_kind(Post.group_id, LibraryFile.group_id, LiveSession.group_id)
+    return (
+        select(
+            page.c.kind,
+            page.c.id,
+            page.c.created_at,
+            Post.is_opening,
+            Post.thread_id,
+            of_kind(Thread.title, LibraryFile.title, LiveSession.title).label("title"),
+            of_kind(Post.body, LibraryFile.description, LiveSession.description).label("body"),
+            of_kind(
+                Post.body_html, LibraryFile.description_html, LiveSession.description_html
+            ).label("body_html"),
+            author_id.label("author_id"),
+            User.name.label("author_name"),
+            Group.id.label("group_id"),
+            Group.name.label("group_name"),
+            total.label("total"),
+        )
+        .select_from(page)
+        .outerjoin(Post, (page.c.kind == "post") & (Post.id == page.c.id))
+        .outerjoin(Thread, Thread.id == Post.thread_id)
+        .outerjoin(LibraryFile, (page.c.kind == "file") & (LibraryFile.id == page.c.id))
+        .outerjoin(LiveSession, (page.c.kind == "session") & (LiveSession.id == page.c.id))
+        .outerjoin(User, User.id == author_id)
+        .join(Group, Group.id == group_id)
+        .order_by(page.c.created_at.desc(), page.c.kind, page.c.id.desc())
     )
 
 
-def _my_connections():
-    """The people `user_id` is connected with (each pair is stored once, low id first)."""
-    user_id, connected = bindparam("user_id"), Connection.status == "connected"
-    return union_all(
-        select(Connection.user_high_id).where(Connection.user_low_id == user_id, connected),
-        select(Connection.user_low_id).where(Connection.user_high_id == user_id, connected),
+def _my_bans_groups_and_connections():
+    """Selects of the groups that banned `user_id`, the groups they belong to less those,
+    and the people they are connected with. Each is a materialised CTE, worked out once
+    for the statement rather than again in each of the dozen places that use it."""
+    user_id = bindparam("user_id")
+    banned = (
+        select(GroupBan.group_id)
+        .where(GroupBan.user_id == user_id)
+        .cte("my_bans")
+        .prefix_with("MATERIALIZED")
     )
+    banned = select(banned.c.group_id)
+    mine = (
+        select(Membership.group_id)
+        .where(Membership.user_id == user_id, Membership.group_id.not_in(banned))
+        .cte("my_groups")
+        .prefix_with("MATERIALIZED")
+    )
+    # Each pair is stored once, low id first.
+    connected = Connection.status == "connected"
+    connections = (
+        union_all(
+            select(Connection.user_high_id.label("user_id")).where(
+                Connection.user_low_id == user_id, connected
+            ),
+            select(Connection.user_low_id).where(Connection.user_high_id == user_id, connected),
+        )
+        .cte("my_connections")
+        .prefix_with("MATERIALIZED")
+    )
+    return banned, select(mine.c.group_id), select(connections.c.user_id)
 
 
 _KINDS = (
@@ -99,19 +164,18 @@ _KINDS = (
 )
 
 
-def _parts(mine, connections) -> list[tuple[str, object, object]]:
+def _parts(banned, mine, connections) -> list[tuple[str, object, object]]:
     """(kind, model, condition) of every disjoint part of the feed: each kind's items in
     your groups, then your connections' items elsewhere."""
     in_mine = [(kind, model, model.group_id.in_(mine)) for kind, model, _author in _KINDS]
-    return in_mine + _connections_parts(mine, connections)
+    return in_mine + _connections_parts(banned, mine, connections)
 
 
-def _connections_parts(mine, connections) -> list[tuple[str, object, object]]:
+def _connections_parts(banned, mine, connections) -> list[tuple[str, object, object]]:
     """(kind, model, condition) of your connections' items in the other groups you may
     read: by `readable_group_ids`, those are the open groups not archived and not banning
     you, checked row by row on the few rows your connections wrote (a primary-key lookup
     each) rather than listing every open group."""
-    banned = select(GroupBan.group_id).where(GroupBan.user_id == bindparam("user_id"))
     parts = []
     for kind, model, author_column in _KINDS:
         open_group = (
@@ -133,113 +197,33 @@ def _connections_parts(mine, connections) -> list[tuple[str, object, object]]:
     return parts
 
 
-def feed_items(rows) -> list[dict]:
-    """Dump-ready feed items, each kind read in one query (none for a kind the page does
-    not hold): a thread's opening post stands for the thread."""
-    ids = {"post": [], "file": [], "session": []}
-    for row in rows:
-        ids[row.kind].append(row.id)
-    loaded = {kind: _items_by_id(kind, kind_ids) for kind, kind_ids in ids.items() if kind_ids}
-    return [loaded[row.kind][row.id] for row in rows]
+_URLS = {
+    "file": "/api/v1/library/files/{}",
+    "session": "/api/v1/live-sessions/{}",
+}
 
 
-def _items_by_id(kind: str, ids: list[int]) -> dict[int, dict]:
-    rows = run(_item_statements()[kind], {"ids": ids}).mappings()
-    describe = {"post": _post_item, "file": _file_item, "session": _session_item}[kind]
-    return {row["id"]: describe(row) for row in rows}
-
-
-@cache
-def _item_statements() -> dict:
-    """Built once: each kind's columns for the feed, with its author's and group's names,
-    for the ids in the `ids` parameter."""
-    ids = bindparam("ids", expanding=True)
-    author, group = User.name.label("author_name"), Group.name.label("group_name")
-    return {
-        "post": select(
-            Post.id,
-            Post.is_opening,
-            Post.body,
-            Post.body_html,
-            Post.created_at,
-            Post.author_id,
-            author,
-            Post.group_id,
-            group,
-            Post.thread_id,
-            Thread.title.label("thread_title"),
-        )
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Group, Group.id == Post.group_id)
-        .outerjoin(User, User.id == Post.author_id)
-        .where(Post.id.in_(ids)),
-        "file": _titled_items(LibraryFile, LibraryFile.uploaded_by_id, ids),
-        "session": _titled_items(LiveSession, LiveSession.created_by_id, ids),
-    }
-
-
-def _titled_items(model, author_column, ids):
-    """What the feed shows of a file or a live session: title, description, author, group."""
-    return (
-        select(
-            model.id,
-            model.title,
-            model.description,
-            model.description_html,
-            model.created_at,
-            author_column.label("author_id"),
-            User.name.label("author_name"),
-            model.group_id,
-            Group.name.label("group_name"),
-        )
-        .join(Group, Group.id == model.group_id)
-        .outerjoin(User, User.id == author_column)
-        .where(model.id.in_(ids))
-    )
-
-
-def _post_item(post) -> dict:
-    opening = post["is_opening"]
-    thread_id = post["thread_id"]
-    return {
-        "type": "thread" if opening else "post",
-        "id": thread_id if opening else post["id"],
-        "title": post["thread_title"],
-        "body": post["body"],
-        "body_html": post["body_html"],
-        "author": person_ref(post["author_id"], post["author_name"]),
-        "group": {"id": post["group_id"], "name": post["group_name"]},
-        "thread": {"id": thread_id, "title": post["thread_title"]},
-        "url": f"/api/v1/threads/{thread_id}" if opening else f"/api/v1/posts/{post['id']}",
-        "created_at": post["created_at"],
-    }
-
-
-def _file_item(file) -> dict:
-    return {
-        "type": "file",
-        **_titled_item(file),
-        "url": f"/api/v1/library/files/{file['id']}",
-    }
-
-
-def _session_item(session) -> dict:
-    return {
-        "type": "session",
-        **_titled_item(session),
-        "url": f"/api/v1/live-sessions/{session['id']}",
-    }
-
-
-def _titled_item(row) -> dict:
-    """What a file and a live session show alike: a title and a description."""
-    return {
+def _item(row) -> dict:
+    """A dump-ready feed item from a page row: a thread's opening post stands for the
+    thread."""
+    kind, thread_id = row["kind"], row["thread_id"]
+    item = {
+        "type": kind,
         "id": row["id"],
         "title": row["title"],
-        "body": row["description"],
-        "body_html": row["description_html"],
+        "body": row["body"],
+        "body_html": row["body_html"],
         "author": person_ref(row["author_id"], row["author_name"]),
         "group": {"id": row["group_id"], "name": row["group_name"]},
         "thread": None,
         "created_at": row["created_at"],
     }
+    if kind == "post":
+        item["thread"] = {"id": thread_id, "title": row["title"]}
+        if row["is_opening"]:
+            item.update(type="thread", id=thread_id, url=f"/api/v1/threads/{thread_id}")
+        else:
+            item["url"] = f"/api/v1/posts/{row['id']}"
+    else:
+        item["url"] = _URLS[kind].format(row["id"])
+    return item

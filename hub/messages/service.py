@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import Listing, paginate, run, utcnow
+from hub.db import Listing, dicts, json_rows, paginate, run, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.messages.models import Conversation, ConversationParticipant, Message
@@ -133,7 +134,7 @@ def conversation_page(user: User, pagination_parameters) -> list[dict]:
 def conversation_item(user: User, conversation_id: int) -> dict:
     """One of your conversations, as `conversation_page` gives it."""
     statement = _conversations_statement().where(Conversation.id == conversation_id)
-    rows = run(statement, {"caller_id": user.id}).mappings().all()
+    rows = dicts(run(statement, {"caller_id": user.id}))
     return _conversation_items(rows)[0]
 
 
@@ -143,13 +144,23 @@ def _conversations() -> Listing:
 
 
 def _conversations_statement():
-    """The conversations of `caller_id`, with when they last read each."""
+    """The conversations of `caller_id`, with when they last read each, and their
+    participants as [id, name] pairs in `participant_pairs`."""
+    them = aliased(ConversationParticipant)
+    participants = (
+        select(json_rows(User.id, User.name))
+        .select_from(them)
+        .join(User, User.id == them.user_id)
+        .where(them.conversation_id == Conversation.id)
+        .scalar_subquery()
+    )
     return (
         select(
             Conversation.id,
             Conversation.created_at,
             Conversation.last_message_at,
             ConversationParticipant.last_read_at,
+            participants.label("participant_pairs"),
         )
         .join(ConversationParticipant)
         .where(ConversationParticipant.user_id == bindparam("caller_id"))
@@ -157,33 +168,14 @@ def _conversations_statement():
     )
 
 
-@cache
-def _participants():
-    """Built once: the participants of the conversations `ids`."""
-    return (
-        select(ConversationParticipant.conversation_id, User.id, User.name)
-        .join(User, User.id == ConversationParticipant.user_id)
-        .where(ConversationParticipant.conversation_id.in_(bindparam("ids", expanding=True)))
-        .order_by(ConversationParticipant.conversation_id, User.id)
-    )
-
-
 def _conversation_items(rows) -> list[dict]:
     """Dump-ready conversations from rows of `_conversations_statement`: with their
-    participants ({id, name}, in one query) and whether messages came since you read it."""
-    participants: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    if participants:
-        found = run(_participants(), {"ids": list(participants)})
-        for conversation_id, person_id, name in found:
-            participants[conversation_id].append({"id": person_id, "name": name})
-    return [
-        {
-            **row,
-            "participants": participants[row["id"]],
-            "unread": row["last_read_at"] is None or row["last_message_at"] > row["last_read_at"],
-        }
-        for row in rows
-    ]
+    participants ({id, name}, by id) and whether messages came since you read it."""
+    for row in rows:
+        pairs = sorted(row.pop("participant_pairs") or [])
+        row["participants"] = [{"id": person_id, "name": name} for person_id, name in pairs]
+        row["unread"] = row["last_read_at"] is None or row["last_message_at"] > row["last_read_at"]
+    return rows
 
 
 def messages_of(user: User, conversation_id: int):

@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 from hub import policy
 from hub.auth.models import User, UserExpertise
-from hub.db import paginate, run, utcnow, value_list, values_of
+from hub.db import dicts, paginate, run, utcnow, value_list, values_of
 from hub.errors import abort
 from hub.extensions import db
 from hub.notifications.service import notify
@@ -106,7 +106,7 @@ def directory_page(filters: dict, pagination_parameters) -> list[dict]:
     pagination_parameters.item_count = total
     if (page - 1) * size >= total:
         return []
-    return _people_items([dict(row) for row in run(statement, params).mappings()])
+    return _people_items(dicts(run(statement, params)))
 
 
 def _public_columns():
