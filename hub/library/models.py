@@ -47,6 +47,8 @@ class LibraryFile(db.Model):
         Index("ix_library_files_group_id_updated_at", "group_id", "updated_at"),
         # The feed's newest files of a set of groups.
         Index("ix_library_files_group_id_created_at", "group_id", "created_at"),
+        # The feed: a person's connections' newest files, from the index alone.
+        Index("ix_library_files_uploader_created", "uploaded_by_id", "created_at", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,9 +59,7 @@ class LibraryFile(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The number of the newest version: FileVersion.number, counted from 1.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

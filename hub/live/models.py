@@ -27,13 +27,12 @@ class LiveSession(db.Model):
         Index("ix_live_sessions_group_starts", "group_id", "starts_at"),
         # The feed: the newest sessions of a set of groups, and of one's connections.
         Index("ix_live_sessions_group_created", "group_id", "created_at"),
+        Index("ix_live_sessions_creator_created", "created_by_id", "created_at", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
