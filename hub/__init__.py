@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from hub.config import load_settings
+from hub.json_provider import OrjsonProvider
 from hub.logs import configure_logging
 
 log = logging.getLogger("hub")
@@ -18,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure_logging()
     app = Flask(__name__)
     app.config.from_mapping(load_settings(overrides))
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False
     Path(app.config["HUB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
