@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from whoosh import collectors, fields, highlight, index, qparser, query, scoring
+from whoosh import collectors, fields, index, qparser, query, scoring
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.idsets import DocIdSet
@@ -31,6 +31,7 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Results, Searcher
 
 from hub.search import ranking
+from hub.search.snippets import Snippets
 
 PUBLIC = "public"  # the group_id of documents every signed-in person may read
 TYPES = ("file", "thread", "post", "group", "person", "suggestion", "session")
@@ -220,19 +221,6 @@ def _fields_of(doc: SearchDoc) -> dict:
         "parent": " ".join(doc.parents),
         "stamp": doc.stamp(),
     }
-
-
-class MarkFormatter(highlight.HtmlFormatter):
-    """`<mark>word</mark>`, everything else HTML-escaped."""
-
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=" … ")
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def _text(self, text):
-        return html.escape(text)
 
 
 _NEGATION = re.compile(r'(^|\s)-(?=["\w])')
@@ -445,8 +433,9 @@ class WhooshBackend:
             limit = page * page_size
             if total and (page - 1) * page_size < total:
                 results = self._rank(searcher, leaves, q, matched, limit)
+                snippets = _snippets_of(q) if highlight else None
                 for hit in results[(page - 1) * page_size : limit]:
-                    hits.append(self._hit(hit, q, highlight))
+                    hits.append(self._hit(hit, snippets))
             suggestion = self._suggest(searcher, leaves, text, allowed)
             groups = self._top_groups(group_counts)
         return SearchResult(
@@ -470,26 +459,13 @@ class WhooshBackend:
         )
         return {group_id: -negated for negated, group_id in heapq.nsmallest(FACET_GROUPS, found)}
 
-    def _hit(self, hit, q: query.Query, with_snippet: bool) -> Hit:
+    def _hit(self, hit, snippets: Snippets | None) -> Hit:
         stored = hit.fields()
         group = stored.get("group_id")
         body = stored.get("body") or ""
         snippet = ""
-        if with_snippet:
-            terms = {
-                text
-                for fieldname, text in q.iter_all_terms(phrases=True)
-                if fieldname in ("body", "title")
-            }
-            terms = {t.decode() if isinstance(t, bytes) else t for t in terms}
-            snippet = highlight.highlight(
-                body,
-                terms,
-                TEXT_ANALYZER,
-                highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-                MarkFormatter(),
-                top=2,
-            )
+        if snippets is not None:
+            snippet = snippets.cut(body, maxchars=SNIPPET_CHARS, surround=60)
         if not snippet:
             snippet = html.escape(_shorten(body))
         return Hit(
@@ -953,6 +929,23 @@ def _ranking_query(
         parts = [_ranking_query(c, phrases_as_and, required=False) for c in q.subqueries]
         return query.Or(parts, boost=q.boost)
     return q
+
+
+def _snippets_of(q: query.Query) -> Snippets:
+    """What a snippet marks: the words searched for in titles and bodies, as stems, and
+    the prefixes searched for."""
+    searched = ("body", "title")
+    stems = {
+        text.decode() if isinstance(text, bytes) else text
+        for fieldname, text in q.iter_all_terms(phrases=True)
+        if fieldname in searched
+    }
+    prefixes = [
+        leaf.text
+        for leaf in q.leaves()
+        if isinstance(leaf, query.Prefix) and leaf.fieldname in searched
+    ]
+    return Snippets(stems - set(prefixes), prefixes)
 
 
 def _phrases(q: query.Query) -> Iterator[query.Phrase]:

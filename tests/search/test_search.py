@@ -150,6 +150,43 @@ def test_snippets_mark_the_words_and_escape_the_rest(factory):
     assert "<mark>" not in plain["items"][0]["snippet"]
 
 
+def _snippet(person, q: str, item_id: int) -> str:
+    return next(i["snippet"] for i in search(person, q)["items"] if i["id"] == item_id)
+
+
+def test_snippets_show_the_passages_where_the_words_are_deep_in_a_long_text(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    filler = "The committee noted the minutes of the previous meeting. " * 120
+    body = (
+        filler
+        + "Homelessness prevention funding rose this year. "
+        + filler
+        + "Our homelessness team doubled."
+    )
+    thread = start_thread(owner, group, "Annual report", body)
+    snippet = _snippet(owner, "homelessness", thread)
+    passages = snippet.split(" … ")
+    assert len(passages) == 2
+    assert "<mark>Homelessness</mark> prevention funding" in passages[0]
+    assert "<mark>homelessness</mark> team doubled" in passages[1]
+    assert all(len(p.replace("<mark>", "").replace("</mark>", "")) <= 240 for p in passages)
+
+
+def test_snippets_mark_words_a_prefix_search_found_and_only_whole_tokens(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(
+        owner, group, "Contacts", "Write to housing@leeds.gov.uk about housing in Leeds."
+    )
+    assert "<mark>housing</mark> in" in _snippet(owner, "hous*", thread)
+    # The address is one word to the index: searching "leeds" does not find it there.
+    assert _snippet(owner, "leeds", thread).endswith(
+        "@leeds.gov.uk about housing in <mark>Leeds</mark>."
+    )
+    assert "@<mark>leeds.gov.uk</mark> about" in _snippet(owner, "leeds.gov.uk", thread)
+
+
 def test_pagination(factory):
     owner = factory.person()
     group = make_group(owner, "open")
