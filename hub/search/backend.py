@@ -45,6 +45,7 @@ TERM_CACHE_BYTES = 48 * 1024 * 1024
 # Decoded postings kept for ranking (8 bytes a posting: "council" in 450k documents, ~1 MB).
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
 ALLOWED_CACHE = 64
+NEAR_WORDS_CACHE = 4096  # misspelt words whose near words are kept, per searcher
 # The groups a search's facets name: those with the most matches. A search a person may
 # read all of matches in ~700 groups: naming them all was most of a response's bytes and
 # a third of its time, and no one picks a filter from 700.
@@ -240,6 +241,7 @@ class WhooshBackend:
         self._ix: index.Index | None = None
         self._searcher = None
         self._allowed_cache: OrderedDict = OrderedDict()  # frozenset(groups) -> bitmaps
+        self._near_words: dict = {}  # (word, distance) -> spelling words, per searcher
         self._segments: dict[str, _Segment] = {}
         self._term_cache: OrderedDict = OrderedDict()  # (segment, field, text) -> bitmap
         self._term_bytes = 0
@@ -514,6 +516,7 @@ class WhooshBackend:
             self._term_bytes -= _size(self._term_cache.pop(key))
         self._postings.forget_segments(live)
         self._allowed_cache.clear()
+        self._near_words.clear()
         self._leaves_for = (self._serial, leaves)
         return leaves
 
@@ -607,7 +610,12 @@ class WhooshBackend:
             return seg.full
         if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
             return 0
-        if isinstance(q, query.MultiTerm):  # prefix*, wildcards: the union of their terms
+        if isinstance(q, query.Prefix):  # prefix*: the union of its words
+            bits = 0
+            for text in self._postings.prefix_words(leaf.reader(), seg.key, q):
+                bits |= self._term_bits(seg, leaf, q.fieldname, text)
+            return bits
+        if isinstance(q, query.MultiTerm):  # wildcards and the like: the same, uncached
             reader = leaf.reader()
             bits = 0
             for fieldname, text in q.expanded_terms(reader):
@@ -696,6 +704,19 @@ class WhooshBackend:
             if permitted
         )
 
+    def _words_near(self, reader, word: str, maxdist: int) -> tuple[str, ...]:
+        """The spelling words within `maxdist` edits of `word` that share its first letter,
+        kept while the searcher lives: Whoosh finds them by walking the term dictionary
+        on disk, a seek and a read a step."""
+        key = (word, maxdist)
+        found = self._near_words.get(key)
+        if found is None:
+            if len(self._near_words) >= NEAR_WORDS_CACHE:
+                self._near_words.clear()
+            found = tuple(reader.terms_within("spell", word, maxdist, prefix=1))
+            self._near_words[key] = found
+        return found
+
     def _suggest(self, searcher, leaves, text: str, allowed: list[int]) -> str | None:
         """Replace each word found in nothing readable by its nearest readable word."""
         reader = searcher.reader()
@@ -718,7 +739,7 @@ class WhooshBackend:
                 continue
             maxdist = 1 if len(word) <= 5 else 2
             best = None
-            for candidate in reader.terms_within("spell", word, maxdist, prefix=1):
+            for candidate in self._words_near(reader, word, maxdist):
                 if candidate == word:
                     continue
                 count = self._readable_count(leaves, allowed, "spell", candidate)
