@@ -524,16 +524,16 @@ class WhooshBackend:
         """Each document's group (as one character of a string) and type, once a segment."""
         reader = leaf.reader()
         codes = np.zeros(seg.size, dtype=np.uint32)
-        for value in reader.field_terms("group_id"):
+        for value, docnums in ranking.field_docnums(reader, "group_id"):
             code = self._code_of_group.get(value)
             if code is None:
                 code = self._code_of_group[value] = len(self._group_of_code)
                 self._group_of_code.append(value)
-            codes[ranking.read_postings(reader, "group_id", value)[0]] = code
+            codes[docnums] = code
         seg.group_codes = codes
         seg.types = {
-            value: _bits_of(ranking.read_postings(reader, "type", value)[0], seg.size)
-            for value in reader.field_terms("type")
+            value: _bits_of(docnums, seg.size)
+            for value, docnums in ranking.field_docnums(reader, "type")
         }
 
     def _type_bits(self, seg: _Segment) -> dict[str, int]:

@@ -27,6 +27,7 @@ import pickle
 import struct
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from itertools import chain
 
 import numpy as np
@@ -132,6 +133,11 @@ def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray
     blocks = _blocks(reader, fieldname, text)
     if blocks is None:
         return _from_matcher(_matcher(reader, fieldname, text))
+    return _decoded(blocks)
+
+
+def _decoded(blocks) -> tuple[np.ndarray, np.ndarray]:
+    """Docnums and weights from a posting list's parsed blocks."""
     deltas: list[int] = []
     weights: list[float] = []
     block_starts: list[int] = []
@@ -155,6 +161,41 @@ def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray
     return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
 
 
+def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
+    """Every word of one field of a segment with its documents (deleted ones included),
+    in one pass along the term index and one read of the field's postings. A segment's
+    group and type of each document are built from these when it is first opened:
+    ~12,000 words at full scale, where a lookup a word took ~2.5 s."""
+    if not is_plain_segment(reader):
+        for text in reader.field_terms(fieldname):
+            yield text, read_postings(reader, fieldname, text)[0]
+        return
+    field = reader.schema[fieldname]
+    entries = []
+    for (name, btext), info in reader._terms.items_from(fieldname, b""):
+        if name != fieldname:
+            break
+        entries.append((field.from_bytes(btext), info))
+    extents = [_extent(info) for _text, info in entries if not info.is_inlined()]
+    start = min((offset for offset, _length in extents), default=0)
+    end = max((offset + length for offset, length in extents), default=0)
+    raw = reader._terms._postfile.get(start, end - start) if extents else b""
+    for text, info in entries:
+        if info.is_inlined():
+            yield text, np.array(info.inlined_postings()[0], dtype=np.int32)
+        else:
+            offset, length = _extent(info)
+            blocks = _parse_blocks(raw[offset - start : offset - start + length])
+            yield text, _decoded(blocks)[0]
+
+
+def _extent(info) -> tuple[int, int]:
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads it back unpacked
+        (length,) = length
+    return offset, length
+
+
 def _blocks(reader, fieldname: str, text: str | bytes):
     """The blocks of a word's postings in a Whoosh 3 segment, as (posting count, last
     docnum, (docnum deltas from 0, weights or one weight for all, values)); None when
@@ -168,9 +209,7 @@ def _blocks(reader, fieldname: str, text: str | bytes):
     info = terms.term_info(fieldname, btext)
     if info.is_inlined():
         return None
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads it back unpacked
-        (length,) = length
+    offset, length = _extent(info)
     raw = terms._postfile.get(offset, length)
     return _parse_blocks(raw)
 
