@@ -130,7 +130,7 @@ def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray
         return _EMPTY
     if not is_plain_segment(reader):
         return _from_matcher(reader.postings(fieldname, text))
-    blocks = _blocks(reader, fieldname, text)
+    blocks = _blocks(reader, fieldname, text, values=False)
     if blocks is None:
         return _from_matcher(_matcher(reader, fieldname, text))
     return _decoded(blocks)
@@ -185,7 +185,7 @@ def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
             yield text, np.array(info.inlined_postings()[0], dtype=np.int32)
         else:
             offset, length = _extent(info)
-            blocks = _parse_blocks(raw[offset - start : offset - start + length])
+            blocks = _parse_blocks(raw[offset - start : offset - start + length], values=False)
             yield text, _decoded(blocks)[0]
 
 
@@ -196,7 +196,7 @@ def _extent(info) -> tuple[int, int]:
     return offset, length
 
 
-def _blocks(reader, fieldname: str, text: str | bytes):
+def _blocks(reader, fieldname: str, text: str | bytes, values: bool = True):
     """The blocks of a word's postings in a Whoosh 3 segment, as (posting count, last
     docnum, (docnum deltas from 0, weights or one weight for all, values)); None when
     the postings are kept inline.
@@ -211,13 +211,14 @@ def _blocks(reader, fieldname: str, text: str | bytes):
         return None
     offset, length = _extent(info)
     raw = terms._postfile.get(offset, length)
-    return _parse_blocks(raw)
+    return _parse_blocks(raw, values)
 
 
-def _parse_blocks(raw: bytes):
+def _parse_blocks(raw: bytes, values: bool = True):
     """A Whoosh 3 posting list: a 4-byte tag, then blocks of a signed length (negative
     for the last), a pickled header (count, last id, max weight, compression, min and
-    max length) and the data, a pickle, compressed or not."""
+    max length) and the data, a pickle, compressed or not. `values=False`: each block's
+    values (positions) come as None, unread."""
     stream = io.BytesIO(raw)
     position = 4
     while position < len(raw):
@@ -226,10 +227,34 @@ def _parse_blocks(raw: bytes):
         count, last_id, _weight, compression, _min, _max = pickle.load(stream)
         end = position + 4 + abs(size)
         data = raw[stream.tell() : end]
-        yield count, last_id, pickle.loads(zlib.decompress(data) if compression else data)
+        data = zlib.decompress(data) if compression else data
+        yield count, last_id, pickle.loads(data) if values else _without_values(data, count)
         if size < 0:
             return
         position = end
+
+
+# Whoosh pickles a block as (docnum deltas, weights, values) with protocol 2, where each
+# value (a document's positions, itself a pickle) is a bytes object rebuilt by a call of
+# `_codecs.encode`: nine tenths of the unpickling. Ranking needs no positions, so the
+# pickle is cut where the values begin (the first such call; the deltas and weights,
+# numbers each behind an opcode byte, cannot hold those 16 bytes), and None stands in.
+_FIRST_VALUE = b"c_codecs\nencode\n"
+_NONE_TUPLE3_STOP = b"N\x87."
+
+
+def _without_values(data: bytes, count: int):
+    at = data.find(_FIRST_VALUE)
+    if at > 0:
+        if data[at - 1 : at] == b"(":  # the MARK of a tuple of more than three values
+            at -= 1
+        try:
+            block = pickle.loads(data[:at] + _NONE_TUPLE3_STOP)
+        except (pickle.UnpicklingError, EOFError, IndexError, TypeError, ValueError):
+            block = None  # not the layout above: read it whole
+        if isinstance(block, tuple) and len(block) == 3 and len(block[0]) == count:
+            return block
+    return pickle.loads(data)
 
 
 def _matcher(reader, fieldname: str, text: str | bytes):
