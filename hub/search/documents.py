@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from hub.db import run
 from hub.extensions import db
 from hub.search.backend import SearchDoc
 
@@ -39,12 +41,19 @@ def source(type_: str, ids: Callable[[], object]):
 
 
 def _group_names(group_ids: set[int]) -> dict[int, str]:
-    from hub.groups.models import Group
-
+    """Each group's current name (a search page names up to ~40: its hits' and facet's)."""
     if not group_ids:
         return {}
-    rows = db.session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids)))
+    rows = run(_group_names_select(), {"ids": list(group_ids)}).all()
     return {group_id: name for group_id, name in rows}
+
+
+@cache
+def _group_names_select():
+    """Built once, run without the ORM: every search asks."""
+    from hub.groups.models import Group
+
+    return select(Group.id, Group.name).where(Group.id.in_(bindparam("ids", expanding=True)))
 
 
 def _join(*parts: str | None) -> str:
