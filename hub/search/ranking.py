@@ -250,10 +250,18 @@ def _without_values(data: bytes, count: int):
             at -= 1
         try:
             block = pickle.loads(data[:at] + _NONE_TUPLE3_STOP)
+            deltas, weights, values = block
+            # Had the first value been pickled otherwise (Whoosh writes no empty ones),
+            # the cut would fall at the second: the weights would come first, a value next.
+            if (
+                isinstance(deltas, tuple)
+                and len(deltas) == count
+                and not isinstance(weights, bytes)
+                and values is None
+            ):
+                return block
         except (pickle.UnpicklingError, EOFError, IndexError, TypeError, ValueError):
-            block = None  # not the layout above: read it whole
-        if isinstance(block, tuple) and len(block) == 3 and len(block[0]) == count:
-            return block
+            pass  # not the layout above: read it whole
     return pickle.loads(data)
 
 

@@ -76,9 +76,10 @@ def _passages(text: str, matches, maxchars: int, surround: int) -> list:
     (at a word's start) and takes the matches that follow within `surround` of each other
     while it stays within `maxchars`."""
     passages = []
-    i = 0
+    i = floor = 0
     while i < len(matches):
-        start = _word_start(text, matches[i][0] - surround)
+        # Never back into the passage before: its matches are marked there.
+        start = max(_word_start(text, matches[i][0] - surround), floor)
         j = i + 1
         while (
             j < len(matches)
@@ -89,7 +90,7 @@ def _passages(text: str, matches, maxchars: int, surround: int) -> list:
         last_end = matches[j - 1][1]
         end = _word_end(text, min(last_end + surround, start + maxchars), last_end)
         passages.append((start, end, matches[i:j]))
-        i = j
+        i, floor = j, end
     return passages
 
 
@@ -117,6 +118,7 @@ def _word_end(text: str, position: int, floor: int) -> int:
 def _marked(text: str, start: int, end: int, spans) -> str:
     out, at = [], start
     for span_start, span_end, _what in spans:
+        span_end = min(span_end, end)  # a match longer than a passage is cut with it
         out.append(html.escape(text[at:span_start]))
         out.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
         at = span_end

@@ -173,6 +173,20 @@ def test_snippets_show_the_passages_where_the_words_are_deep_in_a_long_text(fact
     assert all(len(p.replace("<mark>", "").replace("</mark>", "")) <= 240 for p in passages)
 
 
+def test_snippets_mark_every_shown_match_once_and_stay_short(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    repeated = start_thread(
+        owner, group, "Minutes", " ".join(["The housing policy review met on Tuesday."] * 20)
+    )
+    snippet = _snippet(owner, "housing", repeated)
+    # Passages do not overlap, so no shown "housing" is left unmarked.
+    assert snippet.count("housing") == snippet.count("<mark>housing</mark>") > 2
+    long_word = start_thread(owner, group, "Codes", "Reference " + "x" * 3000 + " ends here.")
+    shown = _snippet(owner, "xxxx*", long_word).replace("<mark>", "").replace("</mark>", "")
+    assert 0 < len(shown) <= 2 * 240 + 3
+
+
 def test_snippets_mark_words_a_prefix_search_found_and_only_whole_tokens(factory):
     owner = factory.person()
     group = make_group(owner, "open")
