@@ -23,19 +23,14 @@ class Group(db.Model):
     # The directory: a page in name order is a walk along this index, and its count reads
     # the index alone, never the groups' descriptions. (An index of archived_at alone,
     # NULL for nearly every group, only lured the planner into sorting every group.)
-    # Who may read what (`readable_group_ids`, on every search) lists the open groups not
-    # archived from `ix_groups_readable` alone, without reading a group's row.
-    __table_args__ = (
-        Index("ix_groups_directory", "name", "archived_at", "visibility"),
-        Index("ix_groups_readable", "visibility", "archived_at"),
-    )
+    __table_args__ = (Index("ix_groups_directory", "name", "archived_at", "visibility"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(140), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
-    visibility: Mapped[str] = mapped_column(String(12))
+    visibility: Mapped[str] = mapped_column(String(12), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
