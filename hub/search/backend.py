@@ -610,15 +610,14 @@ class WhooshBackend:
             return seg.full
         if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
             return 0
-        if isinstance(q, query.Prefix):  # prefix*: the union of its words
+        if isinstance(q, query.MultiTerm):  # prefix*, wildcards: the union of their terms
+            if isinstance(q, query.Prefix):  # a segment's words of a prefix are kept
+                words = self._postings.prefix_words(leaf.reader(), seg.key, q)
+                terms = ((q.fieldname, text) for text in words)
+            else:
+                terms = q.expanded_terms(leaf.reader())
             bits = 0
-            for text in self._postings.prefix_words(leaf.reader(), seg.key, q):
-                bits |= self._term_bits(seg, leaf, q.fieldname, text)
-            return bits
-        if isinstance(q, query.MultiTerm):  # wildcards and the like: the same, uncached
-            reader = leaf.reader()
-            bits = 0
-            for fieldname, text in q.expanded_terms(reader):
+            for fieldname, text in terms:
                 bits |= self._term_bits(seg, leaf, fieldname, text)
             return bits
         # Phrases and anything else: computed once, then cached like a term.

@@ -73,26 +73,29 @@ class PostingsCache:
 
     def get(self, reader, segment_key: str, fieldname: str, text: str):
         key = (segment_key, fieldname, text)
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-            return found[0]
-        found = read_postings(reader, fieldname, text)
-        if len(found[0]):  # words a segment lacks cost nothing to look up again
-            self._keep(key, found, _cost(found))
+        found = self._kept(key)
+        if found is None:
+            found = read_postings(reader, fieldname, text)
+            if len(found[0]):  # words a segment lacks cost nothing to look up again
+                self._keep(key, found, _cost(found))
         return found
 
     def prefix_words(self, reader, segment_key: str, q: query.Prefix) -> tuple[str, ...]:
         """The segment's words of `q`'s field that start with its text."""
         key = (segment_key, q.fieldname, q.text, "*")
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-            return found[0]
-        field = reader.schema[q.fieldname]
-        words = tuple(field.from_bytes(word) for word in q._btexts(reader) if word)
-        self._keep(key, words, _ENTRY_BYTES + _WORD_BYTES * len(words))
+        words = self._kept(key)
+        if words is None:
+            field = reader.schema[q.fieldname]
+            words = tuple(field.from_bytes(word) for word in q._btexts(reader) if word)
+            self._keep(key, words, _ENTRY_BYTES + _WORD_BYTES * len(words))
         return words
+
+    def _kept(self, key):
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        self._entries.move_to_end(key)
+        return found[0]
 
     def _keep(self, key, value, cost: int) -> None:
         self._entries[key] = (value, cost)
