@@ -2,6 +2,9 @@
 
 import pytest
 
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.extensions import db
 from tests.factories import PASSWORD
 
 REGISTER = "/api/v1/auth/register"
@@ -99,6 +102,8 @@ def test_cookie_requests_need_the_csrf_token_and_tokens_do_not(client, factory):
 
     program = factory.client_for(person)
     assert program.patch("/api/v1/me", json={"region": "Wales"}).status_code == 200
+    assert program.get("/api/v1/me").json["region"] == "Wales"
+    assert client.get("/api/v1/me").json["region"] == "Wales"
 
 
 def test_api_tokens_are_shown_once_listed_and_revocable(factory):
@@ -125,6 +130,20 @@ def test_someone_elses_token_cannot_be_revoked(factory):
     token_id = owner.get("/api/v1/auth/tokens").json[0]["id"]
     assert other.delete(f"/api/v1/auth/tokens/{token_id}").status_code == 404
     assert owner.get("/api/v1/me").status_code == 200
+
+
+def test_a_deactivated_account_is_signed_out_everywhere(app, client, factory):
+    person = factory.user(name="Leaving Person")
+    program = factory.client_for(person)
+    client.post(LOGIN, json={"email": person.email, "password": PASSWORD})
+    assert program.get("/api/v1/me").json["name"] == "Leaving Person"
+    assert client.get("/api/v1/me").json["name"] == "Leaving Person"
+    with app.app_context():
+        db.session.get(User, person.id).deactivated_at = utcnow()
+        db.session.commit()
+    for caller in (program, client):
+        refused = caller.get("/api/v1/me")
+        assert refused.status_code == 401 and "Sign in" in refused.json["message"]
 
 
 def test_a_bad_bearer_token_is_401(client):

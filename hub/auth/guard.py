@@ -7,13 +7,13 @@ new route is protected without anyone remembering to protect it.
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
-from sqlalchemy.orm import lazyload
 
 from hub.auth import service
 from hub.auth.models import User
 from hub.errors import abort
-from hub.extensions import db, login_manager
+from hub.extensions import login_manager
 
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -32,8 +32,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @login_manager.user_loader
 def load_user_from_session(user_id: str) -> User | None:
-    # Expertise is loaded only if a view asks for it (GET /me), not on every request.
-    user = db.session.get(User, int(user_id), options=[lazyload(User.expertise)])
+    user = service.user_by_id(int(user_id))
     if user is not None and user.is_active:
         g.authenticated_by = "cookie"
         return user
@@ -73,7 +72,18 @@ def require_authentication_and_csrf() -> None:
         )
 
 
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, which builds its signer only for a request that sends
+    the cookie: a bearer-token request (most API calls) starts with an empty session."""
+
+    def open_session(self, app, request):
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessionInterface()
     login_manager.init_app(app)
     login_manager.session_protection = None
     app.before_request(require_authentication_and_csrf)

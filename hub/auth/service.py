@@ -9,13 +9,13 @@ from functools import cache
 
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from hub import policy
 from hub.auth.models import ApiToken, User
 from hub.auth.passwords import hash_password, verify_password
-from hub.db import utcnow
+from hub.db import run, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.mail import queue_mail
@@ -175,12 +175,14 @@ def revoke_token(user: User, token_id: int) -> None:
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to; touches its last-used time now and then.
 
-    One query on every request: the user with the token's id and last use (the user's
-    expertise is loaded only if a view asks for it)."""
-    row = db.session.execute(_user_by_token_hash(), {"token_hash": _hash_token(token)}).first()
-    if row is None or not row[0].is_active:
+    One query on every request: the user's columns with the token's id and last use."""
+    row = run(_user_by_token_hash(), {"token_hash": _hash_token(token)}).first()
+    if row is None:
         return None
-    user, token_id, last = row
+    user = user_from_row(row)
+    if not user.is_active:
+        return None
+    token_id, last = row.token_id, row.token_last_used_at
     now = utcnow()
     if last is None or (now - last).total_seconds() > TOKEN_TOUCH_SECONDS:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
@@ -189,13 +191,55 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
+def user_by_id(user_id: int) -> User | None:
+    """The user with this id, by the same path as a token's (for a session cookie)."""
+    row = run(_user_by_id(), {"user_id": user_id}).first()
+    return None if row is None else user_from_row(row)
+
+
+def user_from_row(row) -> User:
+    """The session's User for a row that starts with `_user_columns`, as if the ORM had
+    loaded it (expertise is loaded if a view asks for it).
+
+    Every authenticated request looks its caller up; a Core select and this cost about
+    half of the ORM's own query path for the one row."""
+    keys = _user_column_keys()
+    values = dict(zip(keys, row[: len(keys)], strict=True))
+    mapper = inspect(User)
+    loaded = db.session.identity_map.get(mapper.identity_key_from_primary_key([values["id"]]))
+    if loaded is not None:  # in this session already: the ORM would return that one
+        return loaded
+    user = mapper.class_manager.new_instance()
+    user.__dict__.update(values)
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
+
+
+@cache
+def _user_column_keys() -> tuple[str, ...]:
+    return tuple(column.key for column in inspect(User).column_attrs)
+
+
+def _user_columns() -> list:
+    return [column.expression for column in inspect(User).column_attrs]
+
+
 @cache
 def _user_by_token_hash():
-    """Built once (it runs on every request): the user, token id and last use of the token
-    whose hash is `token_hash`."""
+    """Built once (it runs on every request): the user's columns, then the id and last use
+    of the token whose hash is `token_hash`."""
     return (
-        select(User, ApiToken.id, ApiToken.last_used_at)
+        select(
+            *_user_columns(),
+            ApiToken.id.label("token_id"),
+            ApiToken.last_used_at.label("token_last_used_at"),
+        )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("token_hash"))
-        .options(lazyload(User.expertise))
     )
+
+
+@cache
+def _user_by_id():
+    return select(*_user_columns()).where(User.id == bindparam("user_id"))
