@@ -6,6 +6,7 @@ from hub.auth.models import User
 from hub.db import utcnow
 from hub.extensions import db
 from tests.factories import PASSWORD
+from tests.groups.helpers import counting_queries
 
 REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"
@@ -144,6 +145,18 @@ def test_a_deactivated_account_is_signed_out_everywhere(app, client, factory):
     for caller in (program, client):
         refused = caller.get("/api/v1/me")
         assert refused.status_code == 401 and "Sign in" in refused.json["message"]
+
+
+def test_the_caller_is_read_without_their_expertise_unless_asked(app, factory):
+    person = factory.person(organisation="Leeds City Council")
+    assert person.patch("/api/v1/me", json={"expertise": ["housing"]}).status_code == 200
+    # Marking notifications read commits, then reads the caller again.
+    with counting_queries(app) as statements:
+        assert person.post("/api/v1/notifications/read", json={"all": True}).status_code == 200
+    assert statements and not [s for s in statements if "user_expertise" in s]
+    with counting_queries(app) as statements:
+        assert person.get("/api/v1/me").json["expertise"] == ["housing"]
+    assert [s for s in statements if "user_expertise" in s]
 
 
 def test_a_bad_bearer_token_is_401(client):

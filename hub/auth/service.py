@@ -10,7 +10,7 @@ from functools import cache
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, inspect, select, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import Load, make_transient_to_detached
 
 from hub import policy
 from hub.auth.models import ApiToken, User
@@ -212,8 +212,15 @@ def user_from_row(row) -> User:
     user = mapper.class_manager.new_instance()
     user.__dict__.update(values)
     make_transient_to_detached(user)
+    # As the ORM keeps a query's options with what it loads: reloading the user after a
+    # commit then reads the row alone, not the expertise as well.
+    state = inspect(user)
+    state.load_options, state.load_path = (_EXPERTISE_WHEN_ASKED,), mapper._path_registry
     db.session.add(user)
     return user
+
+
+_EXPERTISE_WHEN_ASKED = Load(User).lazyload(User.expertise)
 
 
 @cache

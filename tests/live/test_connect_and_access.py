@@ -37,6 +37,27 @@ def test_unauthenticated_and_bad_tokens_are_refused(server):
     _refused(server, headers={"Authorization": "Bearer nope"})
 
 
+def test_a_deactivated_account_cannot_connect(app, server, clients, factory):
+    person = factory.person()
+    with app.app_context():
+        from hub.auth.models import User
+        from hub.db import utcnow
+        from hub.extensions import db
+
+        user = db.session.get(User, person.user_id)
+        db.session.expunge(user)
+    cookie = _cookie(server, user)
+    allowed = app.config["HUB_ALLOWED_ORIGINS"][0]
+    clients(person.token).disconnect()
+    clients(None, headers={"Cookie": cookie, "Origin": allowed}, transports=["polling"])
+
+    with app.app_context():
+        db.session.get(User, person.user_id).deactivated_at = utcnow()
+        db.session.commit()
+    _refused(server, auth={"token": person.token})
+    _refused(server, headers={"Cookie": cookie, "Origin": allowed}, transports=["polling"])
+
+
 def test_tokens_are_not_origin_checked(cast, server, clients):
     client = clients(cast.member.token, headers={"Origin": EVIL}, transports=["polling"])
     assert client.ok("join", {"session_id": cast.session_id})["seq"] == 0
