@@ -16,7 +16,7 @@ import re
 import shutil
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -645,10 +645,10 @@ class WhooshBackend:
     def _rank(self, searcher, leaves, q: query.Query, matched: list[int], limit: int):
         """The top `limit` of the matching readable documents, by BM25F.
 
-        A query of words and prefixes (and phrases whose words agree, see
-        `_ranking_query`) is ranked in arrays over its words' postings (`ranking.Ranker`);
-        anything else, such as a phrase that needs its positions, by Whoosh's matchers."""
-        ranked = _ranking_query(q, self._phrases_agree(leaves, q, matched))
+        A query of words, prefixes and phrases (see `_ranking_query`) is ranked in arrays
+        over its words' postings (`ranking.Ranker`), with each phrase's matches from the
+        bitmaps; anything else, such as a negation inside an Or, by Whoosh's matchers."""
+        ranked = _ranking_query(q)
         if ranking.can_rank(ranked) and all(
             ranking.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
         ):
@@ -659,7 +659,13 @@ class WhooshBackend:
             ]
             if self._constants_for != self._serial:
                 self._constants_for, self._constants = self._serial, {}
-            ranker = ranking.Ranker(searcher, self._postings, self._constants)
+            by_key = {seg.key: (seg, leaf) for seg, leaf, _offset in leaves}
+
+            def phrase_matches(phrase: query.Phrase, key: str) -> np.ndarray:
+                seg, leaf = by_key[key]
+                return _mask(self._bits(seg, leaf, phrase), seg.size)
+
+            ranker = ranking.Ranker(searcher, self._postings, self._constants, phrase_matches)
             top = ranker.top(ranked, segments, limit)
             return Results(searcher, ranked, top)
         return _top(searcher, ranked, self._filter(leaves, matched), limit, quality=True)
@@ -673,20 +679,6 @@ class WhooshBackend:
                 for name in ranking.RANKED_FIELDS
             }
         return seg.lengths
-
-    def _phrases_agree(self, leaves, q: query.Query, matched: list[int]) -> bool:
-        """Whether, among the matches, each phrase's field holds its words only as the
-        phrase (then its `And` ranks them exactly as the phrase would)."""
-        for phrase in _phrases(q):
-            for (seg, leaf, _offset), bits in zip(leaves, matched, strict=True):
-                if not bits:
-                    continue
-                words = seg.full
-                for word in phrase.words:
-                    words &= self._term_bits(seg, leaf, phrase.fieldname, word)
-                if words & bits & ~self._bits(seg, leaf, phrase):
-                    return False
-        return True
 
     @staticmethod
     def _filter(leaves, bits: list[int]) -> _Flags:
@@ -918,27 +910,18 @@ def _size(bits: int) -> int:
     return bits.bit_length() // 8 + 64
 
 
-def _ranking_query(
-    q: query.Query, phrases_as_and: bool = True, required: bool = True
-) -> query.Query:
+def _ranking_query(q: query.Query, required: bool = True) -> query.Query:
     """The query to rank with, once the bitmaps have decided what matches.
 
     The matches are exactly the matching readable documents, so ranking needs only the
     scoring part: negations that every match satisfies (those of the And at the top, or
     of an And inside it: `required`) are dropped; Whoosh adds a constant 1 for them,
     which orders nothing differently. A negation inside an Or changes which of the Or's
-    parts score, so it stays (and Whoosh ranks that query). A phrase scores as the sum
-    of its words, so
-    when every matching document that has the words in a field also has the phrase there
-    (`WhooshBackend._phrases_agree`), it is ranked as their `And`, without checking
-    positions a second time: the same scores, exactly.
+    parts score, so it stays (and Whoosh ranks that query).
     """
-    if isinstance(q, query.Phrase) and phrases_as_and:
-        words = [query.Term(q.fieldname, w, boost=q.boost) for w in q.words]
-        return query.And(words) if len(words) > 1 else (words[0] if words else q)
     if isinstance(q, query.And):
         kept = [
-            _ranking_query(c, phrases_as_and, required)
+            _ranking_query(c, required)
             for c in q.subqueries
             if not (required and isinstance(c, query.Not))
         ]
@@ -946,7 +929,7 @@ def _ranking_query(
             return q
         return kept[0] if len(kept) == 1 else query.And(kept, boost=q.boost)
     if isinstance(q, query.Or):
-        parts = [_ranking_query(c, phrases_as_and, required=False) for c in q.subqueries]
+        parts = [_ranking_query(c, required=False) for c in q.subqueries]
         return query.Or(parts, boost=q.boost)
     return q
 
@@ -966,14 +949,6 @@ def _snippets_of(q: query.Query) -> Snippets:
         if isinstance(leaf, query.Prefix) and leaf.fieldname in searched
     ]
     return Snippets(stems - set(prefixes), prefixes)
-
-
-def _phrases(q: query.Query) -> Iterator[query.Phrase]:
-    if isinstance(q, query.Phrase):
-        yield q
-    elif isinstance(q, (query.And, query.Or)):
-        for child in q.subqueries:
-            yield from _phrases(child)
 
 
 def _top(searcher, q: query.Query, allow: _Flags, limit: int, quality: bool):

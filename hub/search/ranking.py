@@ -9,9 +9,11 @@ constants and field lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the s
 scores. Decoded postings are kept in a byte-budgeted LRU, since the common words of local
 government ("council", "social", "care") recur in most queries.
 
-Only queries made of terms and prefixes of the ranked fields, `And` and `Or` can be
-ranked this way (`can_rank`); the backend ranks anything else (a phrase that needs its
-positions, a negation inside an Or) with Whoosh itself. One difference, on purpose: a
+Only queries made of terms, prefixes and phrases of the ranked fields, `And` and `Or`
+can be ranked this way (`can_rank`); the backend ranks anything else (a negation inside an
+Or) with Whoosh itself. A phrase scores as Whoosh scores it, the sum of its words' scores
+where the phrase matches; which documents it matches the backend has worked out from the
+positions already, and tells the ranker (`phrase_matches`). One difference, on purpose: a
 prefix ranks as the Or of its words by BM25F everywhere, where Whoosh gives each match a
 constant score in segments of 5,000 documents or fewer (so new documents, which sit in
 small segments, sank to the bottom).
@@ -27,7 +29,7 @@ import pickle
 import struct
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 
 import numpy as np
@@ -51,6 +53,12 @@ def can_rank(q: query.Query) -> bool:
     """Whether `q` is built only of what `Ranker` scores exactly like Whoosh."""
     if type(q) in (query.Term, query.Prefix):
         return q.fieldname in RANKED_FIELDS and isinstance(q.text, str)
+    if type(q) is query.Phrase:
+        return (
+            q.fieldname in RANKED_FIELDS
+            and bool(q.words)
+            and all(isinstance(word, str) for word in q.words)
+        )
     if type(q) in (query.And, query.Or):
         if isinstance(q, query.Or) and (q.scale or q.minmatch):
             return False
@@ -438,10 +446,18 @@ def is_plain_segment(reader) -> bool:
 class Ranker:
     """Scores for one query over one searcher's segments."""
 
-    def __init__(self, searcher, postings: PostingsCache, constants: dict) -> None:
+    def __init__(
+        self,
+        searcher,
+        postings: PostingsCache,
+        constants: dict,
+        phrase_matches: Callable[[query.Phrase, str], np.ndarray],
+    ) -> None:
         self.searcher = searcher
         self.postings = postings
         self._constants = constants  # (field, word) -> BM25 constants, for this searcher
+        # (phrase, segment key) -> one 0 or 1 per docnum of the segment: where it matches.
+        self._phrase_matches = phrase_matches
 
     def top(self, q: query.Query, segments, limit: int) -> list[tuple[float, int]]:
         """The top `limit` (score, global docnum) of the matches, best first, ties in
@@ -476,6 +492,12 @@ class Ranker:
             scores = np.zeros(len(candidates), dtype=np.float64)
             for text in self.postings.prefix_words(reader, key, q):
                 scores += self._term_scores(q.fieldname, text, reader, key, lengths, candidates)
+        elif isinstance(q, query.Phrase):
+            # Whoosh scores a phrase as the And of its words, where the phrase matches.
+            scores = np.zeros(len(candidates), dtype=np.float64)
+            for text in q.words:
+                scores += self._term_scores(q.fieldname, text, reader, key, lengths, candidates)
+            scores[~self._matches(q, reader, key, candidates)] = 0.0
         else:
             is_or = isinstance(q, query.Or)
             scores = np.zeros(len(candidates), dtype=np.float64)
@@ -497,6 +519,8 @@ class Ranker:
             for text in texts:
                 found |= _among(self.postings.get(reader, key, q.fieldname, text)[0], candidates)[0]
             return found
+        if isinstance(q, query.Phrase):
+            return self._phrase_matches(q, key)[candidates].astype(bool)
         parts = [self._matches(child, reader, key, candidates) for child in q.subqueries]
         combine = np.logical_or if isinstance(q, query.Or) else np.logical_and
         return combine.reduce(parts)
