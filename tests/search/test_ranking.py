@@ -114,6 +114,7 @@ def _prefixes_by_bm25(q: query.Query) -> query.Query:
         '"care care"',
         '"social care"~3',
         '"the council" budget',
+        'flood OR "adult social"',
     ],
 )
 @pytest.mark.parametrize("groups", [set(), {1, 3}])
