@@ -688,6 +688,23 @@ class WhooshBackend:
 
     # --- did you mean ---------------------------------------------------------------
 
+    def _found_readable(self, leaves, allowed: list[int], fieldname: str, word: str) -> bool:
+        """Whether a document the caller may read holds the word. Where the word is in
+        more of a segment's documents than the caller may not read there (deleted ones
+        counted with those), one of them is readable: its postings need not be read (for
+        "council", most of a segment's)."""
+        for (seg, leaf, _offset), permitted in zip(leaves, allowed, strict=True):
+            if not permitted:
+                continue
+            holders = leaf.reader().doc_frequency(fieldname, word)
+            if not holders:
+                continue
+            if holders > seg.size - permitted.bit_count():
+                return True
+            if self._term_bits(seg, leaf, fieldname, word) & permitted:
+                return True
+        return False
+
     def _readable_count(self, leaves, allowed: list[int], fieldname: str, word: str) -> int:
         return sum(
             (self._term_bits(seg, leaf, fieldname, word) & permitted).bit_count()
@@ -726,7 +743,7 @@ class WhooshBackend:
                 or text[match.end() : match.end() + 1] == "*"
             ):
                 continue
-            if self._readable_count(leaves, allowed, "spell", word):
+            if self._found_readable(leaves, allowed, "spell", word):
                 continue
             maxdist = 1 if len(word) <= 5 else 2
             best = None

@@ -156,3 +156,36 @@ def test_suggestions_never_come_from_unreadable_words(factory):
     # The nearest word overall is the unreadable one; the stranger gets the readable one.
     assert search(stranger, "flumberwik")["suggestion"] == "flumberwock"
     assert search(owner, "flumberwik")["suggestion"] == "flumberwick"
+    # The unreadable word itself is, for the stranger, a word found in nothing.
+    assert search(stranger, "flumberwick")["suggestion"] == "flumberwock"
+    assert search(owner, "flumberwick")["suggestion"] is None
+
+
+def _backend_with(tmp_path, name, docs):
+    from hub.search.backend import SearchDoc, WhooshBackend
+
+    backend = WhooshBackend(tmp_path / name)
+    backend.index(
+        [
+            SearchDoc(type="post", id=n, title=word.title(), body=word, group_id=group)
+            for n, (word, group) in enumerate(docs, start=1)
+        ]
+    )
+    return backend
+
+
+def test_did_you_mean_asks_which_documents_hold_a_word_in_a_shared_segment(tmp_path):
+    """Readable and unreadable documents in one segment (one batch of the index's
+    writer): whether a word is found depends on which documents hold it, whatever
+    shortcut counting them allows."""
+    # Every document the stranger may not read holds the word, and no other does.
+    only_unreadable = _backend_with(
+        tmp_path, "a", [("flumberwock", None), ("flumberwick", 9), ("flumberwick", 9)]
+    )
+    assert only_unreadable.search("flumberwick", set()).suggestion == "flumberwock"
+    assert only_unreadable.search("flumberwick", {9}).suggestion is None
+    # Fewer documents hold it than the stranger may not read, but one is readable.
+    one_readable = _backend_with(
+        tmp_path, "b", [("flumberwick", None), ("other", 9), ("other", 9), ("flumberwock", None)]
+    )
+    assert one_readable.search("flumberwick", set()).suggestion is None
