@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from hub.search.backend import SearchDoc, WhooshBackend
 from tests.search.helpers import API, add_member, leaked, make_group, search, start_thread, suggest
 
 SECRET = ["zorblatt", "quindlemoor", "vexhollow"]
@@ -162,8 +163,6 @@ def test_suggestions_never_come_from_unreadable_words(factory):
 
 
 def _backend_with(tmp_path, name, docs):
-    from hub.search.backend import SearchDoc, WhooshBackend
-
     backend = WhooshBackend(tmp_path / name)
     backend.index(
         [
