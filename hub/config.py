@@ -69,6 +69,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "HUB_REGISTER_LIMIT": _env("HUB_REGISTER_LIMIT", "20 per hour"),
         "HUB_LOGIN_FAILURE_LIMIT": _env("HUB_LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Reset emails asked for, per address and per email address asked about.
+        "HUB_PASSWORD_RESET_LIMIT": _env("HUB_PASSWORD_RESET_LIMIT", "5 per hour"),
         # How the outbox is drained: a background thread (embedded), inline after each
         # request (tests), or by a separate `flask hub worker` process (production).
         "HUB_OUTBOX_DRAIN": _env("HUB_OUTBOX_DRAIN", "worker" if production else "thread"),

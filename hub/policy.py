@@ -38,6 +38,10 @@ def can_approve_accounts(user: User) -> bool:
     return is_site_admin(user)
 
 
+def can_deactivate_accounts(user: User) -> bool:
+    return is_site_admin(user)
+
+
 def can_contact(sender_id: int, recipient_id: int, blocked_pairs: set[tuple[int, int]]) -> bool:
     """A block silences both ways: neither person can message the other or ask to connect."""
     return (recipient_id, sender_id) not in blocked_pairs and (

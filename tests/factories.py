@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from flask import Flask
 
@@ -13,6 +14,13 @@ from hub.extensions import db
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+
+
+def reset_token_in(body: str) -> str:
+    """The token of a password reset email: the line of its own after the instructions."""
+    found = re.search(r"^([A-Za-z0-9_-]{40,})$", body, re.MULTILINE)
+    assert found, body
+    return found.group(1)
 
 
 class ApiClient:

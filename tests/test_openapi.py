@@ -8,7 +8,7 @@ pytestmark = pytest.mark.parametrize("database", ["sqlite"])
 
 # Actions whose whole meaning is in the path take no body; every other write documents one.
 BODYLESS_ACTION = re.compile(
-    r"/(logout|resend|connect|accept|block|join|leave|approve|decline|vote|subscribe|start|end)$"
+    r"/(logout|resend|connect|accept|block|join|leave|approve|decline|vote|subscribe|start|end|deactivate|reactivate)$"
 )
 
 

@@ -19,11 +19,13 @@ def routes(app):
             yield method, path
 
 
-def test_the_public_endpoints_are_only_sign_up_sign_in_health_and_docs():
+def test_the_public_endpoints_are_only_sign_up_sign_in_password_reset_health_and_docs():
     assert PUBLIC_ENDPOINTS == {
         "auth.register",
         "auth.login",
         "auth.verify_email",
+        "auth.request_password_reset",
+        "auth.confirm_password_reset",
         "ops.healthz",
         "ops.readyz",
         "api-docs.openapi_json",

@@ -1,18 +1,26 @@
-"""Accounts API: register, sign in and out, CSRF, email verification, API tokens."""
+"""Accounts API: register, sign in and out, sessions, passwords, CSRF, email
+verification, API tokens, and the site admin's account actions."""
 
 from __future__ import annotations
 
-from flask import current_app, request, session
-from flask_login import current_user, login_user, logout_user
+from flask import after_this_request, current_app, g, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from hub.auth import service
+from hub.auth import service, sessions
 from hub.auth.schemas import (
+    AdminAccountSchema,
     CsrfSchema,
     LoginResultSchema,
     LoginSchema,
     MeSchema,
     NewTokenSchema,
+    PasswordChangeSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestedSchema,
+    PasswordResetRequestSchema,
     RegisterSchema,
+    SessionSchema,
     TokenCreateSchema,
     TokenSchema,
     VerifyEmailSchema,
@@ -33,14 +41,35 @@ def _login_failure_limit() -> str:
     return current_app.config["HUB_LOGIN_FAILURE_LIMIT"]
 
 
-def _login_email() -> str:
+def _password_reset_limit() -> str:
+    return current_app.config["HUB_PASSWORD_RESET_LIMIT"]
+
+
+def _account_from_address() -> str:
+    """Failed sign-ins count per account *and* address (and, separately, per address):
+    someone else's guesses from elsewhere never lock the owner out."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return "login-account:" + (service.normalise_email(email) if isinstance(email, str) else "")
+    account = service.normalise_email(email) if isinstance(email, str) else ""
+    return f"login-account:{account}:from:{get_remote_address()}"
+
+
+def _signed_in_account() -> str:
+    return f"password-change:{current_user.id}"
+
+
+def _reset_email() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return "password-reset:" + (service.normalise_email(email) if isinstance(email, str) else "")
 
 
 def _failed(response) -> bool:
     return response.status_code == 401
+
+
+def _refused(response) -> bool:
+    return response.status_code == 422
 
 
 @blp.route("/auth/register", methods=["POST"])
@@ -54,30 +83,89 @@ def register(data):
 
 @blp.route("/auth/login", methods=["POST"])
 @limiter.limit(_login_failure_limit, deduct_when=_failed)
-@limiter.limit(_login_failure_limit, key_func=_login_email, deduct_when=_failed)
+@limiter.limit(_login_failure_limit, key_func=_account_from_address, deduct_when=_failed)
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
 def login(data):
     """Sign in: sets the session cookie and returns the CSRF token for unsafe requests."""
     user = service.authenticate(data["email"], data["password"])
-    session.clear()
-    login_user(user)
-    return {"user": user, "csrf_token": service.new_csrf_token()}
+    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
+    record, key = service.sign_in(
+        user, request.headers.get("User-Agent"), request.cookies.get(cookie_name)
+    )
+
+    @after_this_request
+    def set_cookie(response):
+        response.set_cookie(cookie_name, key, **sessions.cookie_options())
+        return response
+
+    return {"user": user, "csrf_token": record.csrf_token}
 
 
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
 def logout():
-    """Sign out of this browser session."""
-    logout_user()
-    session.clear()
+    """Sign out: this browser session ends on the server; its cookie stops working."""
+    service.sign_out(current_user)
+    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
+
+    @after_this_request
+    def clear_cookie(response):
+        response.delete_cookie(cookie_name, **sessions.cookie_options())
+        return response
 
 
 @blp.route("/auth/csrf", methods=["GET"])
 @blp.response(200, CsrfSchema)
 def csrf():
-    """The CSRF token of this session (send it as X-CSRF-Token on unsafe requests)."""
-    return {"csrf_token": session.get("csrf_token") or service.new_csrf_token()}
+    """The CSRF token of this browser session (send it as X-CSRF-Token on unsafe
+    requests); null for a bearer token, which needs none."""
+    return {"csrf_token": g.get("csrf_token")}
+
+
+@blp.route("/auth/sessions", methods=["GET"])
+@blp.response(200, SessionSchema(many=True))
+@blp.paginate()
+def list_sessions(pagination_parameters):
+    """Your signed-in browser sessions, the most recently used first."""
+    return paginate(sessions.list_sessions(current_user), pagination_parameters)
+
+
+@blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+def end_session(session_id):
+    """End one of your browser sessions (signs that browser out at once)."""
+    sessions.end(current_user, session_id)
+
+
+@blp.route("/auth/password", methods=["POST"])
+@limiter.limit(_login_failure_limit, key_func=_signed_in_account, deduct_when=_refused)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(data):
+    """Change your password; your other browser sessions end (API tokens stay)."""
+    service.change_password(current_user, data["current_password"], data["new_password"])
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@limiter.limit(_password_reset_limit)
+@limiter.limit(_password_reset_limit, key_func=_reset_email)
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202, PasswordResetRequestedSchema)
+def request_password_reset(data):
+    """Email a single-use link, valid for an hour, to choose a new password. The answer is
+    the same whether or not an account uses the address."""
+    service.request_password_reset(data["email"])
+    return {"message": service.RESET_ACCEPTED}
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(204)
+def confirm_password_reset(data):
+    """Choose a new password with the token from the email; every session of the account
+    ends."""
+    service.confirm_password_reset(data["token"], data["password"])
 
 
 @blp.route("/auth/verify-email", methods=["POST"])
@@ -123,6 +211,20 @@ def list_tokens(pagination_parameters):
 def revoke_token(token_id):
     """Revoke a token: it stops working at once."""
     service.revoke_token(current_user, token_id)
+
+
+@admin_blp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin_blp.response(200, AdminAccountSchema)
+def deactivate_account(user_id):
+    """Deactivate an account: it cannot sign in, and its sessions and live sockets end."""
+    return service.deactivate_account(current_user, user_id)
+
+
+@admin_blp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@admin_blp.response(200, AdminAccountSchema)
+def reactivate_account(user_id):
+    """Reactivate an account: it may sign in again with its password."""
+    return service.reactivate_account(current_user, user_id)
 
 
 @admin_blp.route("/accounts/awaiting-approval", methods=["GET"])

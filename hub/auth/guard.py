@@ -6,11 +6,11 @@ new route is protected without anyone remembering to protect it.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, current_app, g, request
+from flask.sessions import SessionInterface
 from flask_login import current_user
 
-from hub.auth import service
+from hub.auth import service, sessions
 from hub.auth.models import User
 from hub.errors import abort
 from hub.extensions import login_manager
@@ -20,6 +20,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.register",
         "auth.login",
         "auth.verify_email",
+        "auth.request_password_reset",
+        "auth.confirm_password_reset",
         "ops.healthz",
         "ops.readyz",
         "api-docs.openapi_json",
@@ -30,22 +32,18 @@ PUBLIC_ENDPOINTS = frozenset(
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@login_manager.user_loader
-def load_user_from_session(user_id: str) -> User | None:
-    user = service.user_by_id(int(user_id))
-    if user is not None and user.is_active:
-        g.authenticated_by = "cookie"
-        return user
-    return None
-
-
 @login_manager.request_loader
-def load_user_from_token(req) -> User | None:
+def load_caller(req) -> User | None:
+    """A bearer token when one is sent (and then only it), else the browser session's
+    cookie; None for anything ended, revoked or deactivated."""
     header = req.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return service.user_for_token(token.strip())
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return service.user_for_token(token.strip())
+    key = req.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    return sessions.caller_for_key(key) if key else None
 
 
 @login_manager.unauthorized_handler
@@ -72,18 +70,19 @@ def require_authentication_and_csrf() -> None:
         )
 
 
-class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, which builds its signer only for a request that sends
-    the cookie: a bearer-token request (most API calls) starts with an empty session."""
+class NoFlaskSession(SessionInterface):
+    """Flask's own cookie session is not used: sign-in state lives on the server
+    (hub.auth.sessions), so nothing may keep it, or anything else, in a signed cookie."""
 
     def open_session(self, app, request):
-        if self.get_cookie_name(app) not in request.cookies:
-            return self.session_class()
-        return super().open_session(app, request)
+        return None  # Flask then uses its null session, which refuses writes
+
+    def save_session(self, app, session, response):
+        return None
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = CookieSessionInterface()
+    app.session_interface = NoFlaskSession()
     login_manager.init_app(app)
     login_manager.session_protection = None
     app.before_request(require_authentication_and_csrf)

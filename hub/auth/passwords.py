@@ -32,8 +32,9 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     common = _common_passwords()
     if lowered in common or stem in common or len(set(lowered)) < 4:
         return "This password is too common and easy to guess; choose another."
-    local_part = email.split("@")[0].lower()
-    if local_part and len(local_part) >= 4 and local_part in lowered:
+    address = email.strip().lower()
+    local_part = address.split("@")[0]
+    if (address and address in lowered) or (len(local_part) >= 4 and local_part in lowered):
         return "Do not use your email address in your password."
     if name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""):
         return "Do not use your name in your password."

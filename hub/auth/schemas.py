@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hub.auth import sessions
 from hub.auth.models import ROLES
 from hub.auth.passwords import MAX_LENGTH, password_problem
 from hub.fields import UtcDateTime
@@ -75,7 +76,7 @@ class LoginResultSchema(Schema):
 
 
 class CsrfSchema(Schema):
-    csrf_token = fields.Str()
+    csrf_token = fields.Str(allow_none=True)
 
 
 class TokenCreateSchema(Schema):
@@ -91,3 +92,44 @@ class TokenSchema(Schema):
 
 class NewTokenSchema(TokenSchema):
     token = fields.Str(metadata={"description": "Shown once; store it now."})
+
+
+class AdminAccountSchema(MeSchema):
+    """An account as a site admin sees it."""
+
+    deactivated_at = UtcDateTime(allow_none=True)
+
+
+class SessionSchema(Schema):
+    """A signed-in browser session (never its key)."""
+
+    id = fields.Int()
+    created_at = UtcDateTime()
+    last_seen_at = UtcDateTime()
+    user_agent = fields.Str(allow_none=True)
+    current = fields.Function(
+        lambda record: record.id == sessions.current_id(),
+        metadata={"description": "true for the session this request came with"},
+    )
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.Str(
+        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
+    )
+    new_password = fields.Str(
+        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
+    )
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.Str(required=True, validate=validate.Length(min=3, max=254))
+
+
+class PasswordResetRequestedSchema(Schema):
+    message = fields.Str()
+
+
+class PasswordResetConfirmSchema(Schema):
+    token = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))

@@ -1,20 +1,23 @@
-"""Accounts: registration, sign-in, email verification, approval and API tokens."""
+"""Accounts: registration, sign-in and out, passwords, email verification, approval,
+deactivation and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g, session
+from flask import current_app, g
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, inspect, select, update
-from sqlalchemy.orm import Load, make_transient_to_detached
+from sqlalchemy import bindparam, func, select, update
 
-from hub import policy
-from hub.auth.models import ApiToken, User
-from hub.auth.passwords import hash_password, verify_password
+from hub import policy, revocation
+from hub.auth import sessions
+from hub.auth.loading import user_columns, user_from_row
+from hub.auth.models import ApiToken, BrowserSession, PasswordReset, User
+from hub.auth.passwords import hash_password, password_problem, verify_password
 from hub.db import run, utcnow
 from hub.errors import abort
 from hub.extensions import db
@@ -22,6 +25,11 @@ from hub.mail import queue_mail
 
 VERIFY_MAX_AGE_SECONDS = 7 * 24 * 3600
 TOKEN_TOUCH_SECONDS = 60
+RESET_VALID_FOR = timedelta(hours=1)
+RESET_ACCEPTED = (
+    "If an account uses this address, we have emailed it a link to choose a new password. "
+    "The link works once, within an hour."
+)
 
 
 def normalise_email(email: str) -> str:
@@ -69,14 +77,27 @@ def _dummy_hash() -> str:
     return hash_password("not-a-real-password-ever")
 
 
-def new_csrf_token() -> str:
-    token = secrets.token_urlsafe(32)
-    session["csrf_token"] = token
-    return token
+def sign_in(user: User, user_agent: str | None, old_key: str | None) -> tuple[BrowserSession, str]:
+    """A new browser session for this sign-in, with a new key every time (a key planted
+    in someone's browser before they sign in is worth nothing); the session the browser
+    came with, if any, ends."""
+    ended = sessions.end_by_key(old_key) if old_key else None
+    record, key = sessions.start(user, user_agent)
+    db.session.commit()
+    if ended is not None:
+        revocation.access_revoked(ended.user_id, session_ids=[ended.id])
+    return record, key
+
+
+def sign_out(user: User) -> None:
+    """End the browser session this request came with (a bearer token has none)."""
+    session_id = sessions.current_id()
+    if session_id is not None:
+        sessions.end(user, session_id)
 
 
 def csrf_token_matches(sent: str | None) -> bool:
-    expected = session.get("csrf_token")
+    expected = g.get("csrf_token")
     return bool(sent and expected and hmac.compare_digest(sent, expected))
 
 
@@ -170,6 +191,25 @@ def revoke_token(user: User, token_id: int) -> None:
         abort(404, "You have no token with this id.")
     db.session.delete(record)
     db.session.commit()
+    revocation.access_revoked(user.id, token_ids=[token_id])
+
+
+def active_accounts(user_ids: set[int]) -> set[int]:
+    """Of these accounts, those that exist and are not deactivated."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(user_ids), User.deactivated_at.is_(None))
+        )
+    )
+
+
+def still_valid_tokens(token_ids: set[int]) -> set[int]:
+    """Of these tokens, those not revoked."""
+    if not token_ids:
+        return set()
+    return set(db.session.scalars(select(ApiToken.id).where(ApiToken.id.in_(token_ids))))
 
 
 def user_for_token(token: str) -> User | None:
@@ -188,48 +228,125 @@ def user_for_token(token: str) -> User | None:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
     g.authenticated_by = "token"
+    g.token_id = token_id
     return user
 
 
-def user_by_id(user_id: int) -> User | None:
-    """The user with this id, by the same path as a token's (for a session cookie)."""
-    row = run(_user_by_id(), {"user_id": user_id}).first()
-    return None if row is None else user_from_row(row)
+# --- Passwords -----------------------------------------------------------------------
 
 
-def user_from_row(row) -> User:
-    """The session's User for a row that starts with `_user_columns`, as if the ORM had
-    loaded it (expertise is loaded if a view asks for it).
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every other session of the person ends (tokens stay)."""
+    if not verify_password(user.password_hash, current_password):
+        abort(
+            422,
+            "Your current password is wrong.",
+            errors={"json": {"current_password": ["Your current password is wrong."]}},
+        )
+    _set_password(user, new_password)
+    ended = sessions.end_sessions(user.id, keep=sessions.current_id())
+    db.session.commit()
+    revocation.access_revoked(user.id, session_ids=ended)
 
-    Every authenticated request looks its caller up; a Core select and this cost about
-    half of the ORM's own query path for the one row."""
-    keys = _user_column_keys()
-    values = dict(zip(keys, row[: len(keys)], strict=True))
-    mapper = inspect(User)
-    loaded = db.session.identity_map.get(mapper.identity_key_from_primary_key([values["id"]]))
-    if loaded is not None:  # in this session already: the ORM would return that one
-        return loaded
-    user = mapper.class_manager.new_instance()
-    user.__dict__.update(values)
-    make_transient_to_detached(user)
-    # As the ORM keeps a query's options with what it loads: reloading the user after a
-    # commit then reads the row alone, not the expertise as well.
-    state = inspect(user)
-    state.load_options, state.load_path = (_EXPERTISE_WHEN_ASKED,), mapper._path_registry
-    db.session.add(user)
+
+def _set_password(user: User, password: str, field: str = "new_password") -> None:
+    problem = password_problem(password, user.email, user.name)
+    if problem:
+        abort(422, problem, errors={"json": {field: [problem]}})
+    user.password_hash = hash_password(password)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a single-use link valid for an hour, if an account uses this address; the
+    caller answers the same whether or not one does."""
+    user = db.session.scalar(
+        select(User).where(User.email == normalise_email(email), User.deactivated_at.is_(None))
+    )
+    if user is None:
+        return
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            created_at=now,
+            expires_at=now + RESET_VALID_FOR,
+        )
+    )
+    base = current_app.config["HUB_BASE_URL"]
+    queue_mail(
+        user.email,
+        "Choose a new Knowledge Hub password",
+        f"Hello {user.name},\n\nSomeone (we hope you) asked to choose a new password for your "
+        f"Knowledge Hub account. To choose one, send this token with your new password to "
+        f"POST {base}/api/v1/auth/password-reset/confirm\n\n{token}\n\n"
+        f"It works once, within an hour. If you did not ask, ignore this email: your "
+        f"password has not changed.",
+    )
+    db.session.commit()
+
+
+def confirm_password_reset(token: str, password: str) -> None:
+    """Set the password from a reset link; the link and every other of the account's are
+    used up, and every session of the account ends."""
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token))
+    )
+    now = utcnow()
+    if reset is None or reset.used_at is not None or reset.expires_at < now:
+        abort(
+            422,
+            "This password reset link is not valid: it was already used, it is more than an "
+            "hour old, or it was copied only in part. Ask for a new one.",
+            errors={"json": {"token": ["Not valid; ask for a new link."]}},
+        )
+    user = db.session.get(User, reset.user_id)
+    if user is None or not user.is_active:
+        abort(422, "This account can no longer sign in; ask a site admin.")
+    _set_password(user, password, field="password")
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    ended = sessions.end_sessions(user.id)
+    db.session.commit()
+    revocation.access_revoked(user.id, session_ids=ended)
+
+
+# --- Site admins: deactivating and reactivating accounts --------------------------------
+
+
+def deactivate_account(admin: User, user_id: int) -> User:
+    """The account can no longer sign in; its sessions end and its sockets close at once."""
+    user = _account_for_admin(admin, user_id)
+    if user.id == admin.id:
+        abort(409, "You cannot deactivate your own account; ask another site admin.")
+    if user.deactivated_at is None:
+        user.deactivated_at = utcnow()
+        sessions.end_sessions(user.id)
+        db.session.commit()
+        revocation.access_revoked(user.id)
     return user
 
 
-_EXPERTISE_WHEN_ASKED = Load(User).lazyload(User.expertise)
+def reactivate_account(admin: User, user_id: int) -> User:
+    """The account may sign in again (with its password; its sessions stay ended)."""
+    user = _account_for_admin(admin, user_id)
+    if user.deactivated_at is not None:
+        user.deactivated_at = None
+        db.session.commit()
+    return user
 
 
-@cache
-def _user_column_keys() -> tuple[str, ...]:
-    return tuple(column.key for column in inspect(User).column_attrs)
-
-
-def _user_columns() -> list:
-    return [column.expression for column in inspect(User).column_attrs]
+def _account_for_admin(admin: User, user_id: int) -> User:
+    if not policy.can_deactivate_accounts(admin):
+        abort(403, "Only a site admin can deactivate or reactivate accounts.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, "There is no account with this id.")
+    return user
 
 
 @cache
@@ -238,15 +355,10 @@ def _user_by_token_hash():
     of the token whose hash is `token_hash`."""
     return (
         select(
-            *_user_columns(),
+            *user_columns(),
             ApiToken.id.label("token_id"),
             ApiToken.last_used_at.label("token_last_used_at"),
         )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("token_hash"))
     )
-
-
-@cache
-def _user_by_id():
-    return select(*_user_columns()).where(User.id == bindparam("user_id"))
