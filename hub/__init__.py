@@ -62,8 +62,11 @@ def _init_extensions(app: Flask) -> None:
     )
     guard.init_app(app)
     # The live namespace's handlers must exist before the first init_app binds them.
-    import hub.live.events  # noqa: F401
+    import hub.live.events
+    from hub import revocation
     from hub.live.runtime import redis_namespace
+
+    revocation.subscribe(hub.live.events.on_revocation)
 
     socketio.init_app(
         app,

@@ -34,6 +34,7 @@ from hub.extensions import db
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
 from hub.notifications.service import notify
 from hub.policy import GroupAccess
+from hub.revocation import group_access_lost
 from hub.text import render_markdown
 
 NOT_FOUND = "There is no group with this id, or you may not see it."
@@ -464,6 +465,7 @@ def leave_group(user: User, group_id: int) -> None:
         )
     _remove_member(group, user.id)
     db.session.commit()
+    group_access_lost(group.id, user.id)
 
 
 def members_of(user: User, group_id: int):
@@ -650,6 +652,7 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
         if db.session.get(GroupBan, (group.id, member_id)) is None:
             db.session.add(GroupBan(group_id=group.id, user_id=member_id, banned_by_id=user.id))
     db.session.commit()
+    group_access_lost(group.id, member_id)
 
 
 def _group_ref(group: Group) -> dict:

@@ -6,9 +6,14 @@ live service and acknowledge.
   websocket hijacking). Anything else is refused with ConnectionRefusedError.
 - Every client event is answered `{"ok": true, ...}` or `{"ok": false, "error": {"code",
   "message"}}`, whatever happens: a client never waits for an answer that cannot come.
-- The person is read afresh and `hub.policy` asked at every event (in the service); a
-  person who may no longer follow a session is taken out of its rooms. A sweep every
-  two seconds does the same for those who send nothing.
+- The person, and the token or browser session that authenticated the socket, are read
+  afresh at every event, and `hub.policy` asked (in the service); a person who may no
+  longer follow a session is taken out of its rooms. A sweep every two seconds does the
+  same for those who send nothing.
+- Revocation (hub.revocation) reaches open sockets at once: a revoked token or session,
+  or a deactivated or deleted account, disconnects the sockets it authenticated, on
+  every process (through the Socket.IO message queue, in order with the events); a person
+  taken out of a group leaves its sessions' rooms.
 - Presence (`{count}` of people in the room) goes out at most once a second a session.
 """
 
@@ -18,19 +23,22 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from marshmallow import Schema, ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import HTTPException
 
 from hub import policy
 from hub.auth import service as auth_service
+from hub.auth import sessions as browser_sessions
 from hub.auth.models import User
 from hub.extensions import db, socketio
 from hub.live import service
-from hub.live.runtime import runtime
+from hub.live.models import LiveSession
+from hub.live.runtime import Connection, runtime
 from hub.live.schemas import (
     AnswerSchema,
     AskSchema,
@@ -41,6 +49,7 @@ from hub.live.schemas import (
     VoteSchema,
 )
 from hub.live.service import EVENT, NAMESPACE
+from hub.revocation import GroupAccessLost, Revocation
 
 log = logging.getLogger("hub.live")
 
@@ -63,8 +72,7 @@ SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session ever
 
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
-    user = _authenticate(auth)
-    runtime().connect(request.sid, user.id)
+    runtime().connect(request.sid, _authenticate(auth))
     _start_loop()
 
 
@@ -73,7 +81,8 @@ def on_disconnect(*_reason):
     runtime().disconnect(request.sid)
 
 
-def _authenticate(auth) -> User:
+def _authenticate(auth) -> Connection:
+    """Who connects, and with what: a token, or the browser session's cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is None:
         scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
@@ -84,14 +93,14 @@ def _authenticate(auth) -> User:
         user = auth_service.user_for_token(str(token)) if token else None
         if user is None:
             _refuse("This token is not valid; make one with POST /api/v1/auth/tokens.")
-        return user
+        return Connection(user.id, token_id=g.token_id)
     if current_user.is_authenticated:
         if not _origin_allowed():
             _refuse(
                 "Cookie sign-in is accepted only from this site's own pages; programs "
                 "connect with auth={'token': ...}."
             )
-        return db.session.get(User, current_user.id)
+        return Connection(current_user.id, browser_session_id=browser_sessions.current_id())
     _refuse("Sign in first: connect with auth={'token': '<bearer token>'} or a session cookie.")
 
 
@@ -167,15 +176,12 @@ def _answer(schema: Schema, action, payload) -> dict:
     data: dict = {}
     user = None
     try:
-        user_id = runtime().user_of(sid)
+        connection = runtime().connection(sid)
+        if connection is None or _revoked({sid: connection}):
+            _shut_out(sid)
+            return _error("forbidden", "Your sign-in has ended; sign in again to take part.")
         # Read afresh at every event; the expertise list is not needed for any of them.
-        user = (
-            db.session.get(User, user_id, options=[lazyload(User.expertise)])
-            if user_id is not None
-            else None
-        )
-        if user is None or not user.is_active:
-            return _error("forbidden", "Your account can no longer take part; sign in again.")
+        user = db.session.get(User, connection.user_id, options=[lazyload(User.expertise)])
         data = schema.load(payload if payload is not None else {})
         return {"ok": True, **action(user, sid, data)}
     except ValidationError as error:
@@ -328,9 +334,78 @@ def _live_loop(app) -> None:
 
 
 def _sweep(state) -> None:
+    for sid in _revoked(state.snapshot()):
+        _disconnect(sid)
     for session_id in state.local_sessions():
         connected = state.sids_in(session_id)
         allowed = service.may_still_attend(session_id, set(connected.values()))
         for sid, user_id in connected.items():
             if user_id not in allowed:
                 _leave_rooms(sid, session_id, user_id)
+
+
+# --- Revocation ----------------------------------------------------------------------
+
+
+def _revoked(connections: dict[str, Connection]) -> set[str]:
+    """Of these sockets, those whose account, token or browser session no longer
+    authenticates (the same facts REST reads on every request)."""
+    if not connections:
+        return set()
+    active = auth_service.active_accounts({c.user_id for c in connections.values()})
+    tokens = auth_service.still_valid_tokens(
+        {c.token_id for c in connections.values() if c.token_id is not None}
+    )
+    browsers = browser_sessions.still_open(
+        {c.browser_session_id for c in connections.values() if c.browser_session_id is not None}
+    )
+    return {
+        sid
+        for sid, c in connections.items()
+        if c.user_id not in active
+        or (c.token_id is not None and c.token_id not in tokens)
+        or (c.browser_session_id is not None and c.browser_session_id not in browsers)
+    }
+
+
+def on_revocation(event: Revocation | GroupAccessLost) -> None:
+    """hub.revocation's listener: act before the revoking request answers."""
+    try:
+        if isinstance(event, GroupAccessLost):
+            _evict_from_group(event.group_id, event.user_id)
+            return
+        for sid, connection in runtime().sockets_of(event.user_id).items():
+            if connection.revoked_by(event):
+                _disconnect(sid)
+    except Exception:
+        # The revocation itself is committed; the sweep finishes the job within 2 s.
+        log.exception("live revocation failed; the sweep will catch up")
+
+
+def _disconnect(sid: str) -> None:
+    """Close a socket, here or (through the message queue) on its own process."""
+    socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def _shut_out(sid: str) -> None:
+    """A socket found revoked while it sends an event: out of every room at once (so it
+    receives nothing more), then closed once its refusal has been acknowledged."""
+    for name in socketio.server.rooms(sid, namespace=NAMESPACE):
+        if name != sid:
+            socketio.server.leave_room(sid, name, namespace=NAMESPACE)
+    connection = runtime().connection(sid)
+    for session_id in list(connection.sessions) if connection else ():
+        runtime().exit(sid, session_id)
+    socketio.start_background_task(_disconnect, sid)
+
+
+def _evict_from_group(group_id: int, user_id: int) -> None:
+    """Take a person's sockets out of the rooms of the group's sessions that are not over."""
+    session_ids = db.session.scalars(
+        select(LiveSession.id).where(
+            LiveSession.group_id == group_id, LiveSession.status != "ended"
+        )
+    ).all()
+    for sid in runtime().sockets_of(user_id):
+        for session_id in session_ids:
+            _leave_rooms(sid, session_id, user_id)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from hub.revocation import Revocation
+
 # Per-person limits: (accepted per window, window in seconds). API.md promises at least 5
 # questions and 20 chat messages a minute and refuses more than 10 and 60; votes,
 # answers and moderation allow at least 60 a minute.
@@ -27,6 +29,7 @@ RATE_LIMITS = {
     "moderate": (120, 60.0),
 }
 PRESENCE_INTERVAL = 1.0  # seconds between two presence events of one session, at least
+SOCKET_REGISTRY_TTL = 7 * 24 * 3600  # seconds; refreshed at each connect of the person
 
 _SLIDING_WINDOW = """
 local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -50,8 +53,29 @@ return redis.call('HLEN', KEYS[1])
 
 @dataclass
 class Connection:
+    """One socket of this process: who it is, what authenticated it (a token or a browser
+    session, so that revoking either can find it), and the live sessions it joined."""
+
     user_id: int
+    token_id: int | None = None
+    browser_session_id: int | None = None
     sessions: set[int] = field(default_factory=set)
+
+    def revoked_by(self, revocation: Revocation) -> bool:
+        return (
+            revocation.whole_account
+            or self.token_id in revocation.token_ids
+            or self.browser_session_id in revocation.session_ids
+        )
+
+
+def _connection_from_entry(user_id: int, entry: str) -> Connection:
+    token_id, _, browser_session_id = entry.partition(":")
+    return Connection(
+        user_id,
+        token_id=int(token_id) if token_id else None,
+        browser_session_id=int(browser_session_id) if browser_session_id else None,
+    )
 
 
 def redis_namespace(app: Flask) -> str:
@@ -126,13 +150,46 @@ class LiveRuntime:
 
     # --- Connections and presence ------------------------------------------------------
 
-    def connect(self, sid: str, user_id: int) -> None:
+    def connect(self, sid: str, connection: Connection) -> None:
         with self._guard:
-            self.connections[sid] = Connection(user_id)
+            self.connections[sid] = connection
+        if self.redis is not None:
+            # Every process's sockets of a person, so that a revocation made anywhere finds
+            # them. A crashed process leaves stale entries, which are harmless (there is
+            # nothing to disconnect) and expire.
+            key = self._sockets_key(connection.user_id)
+            try:
+                self.redis.pipeline().hset(
+                    key, sid, f"{connection.token_id or ''}:{connection.browser_session_id or ''}"
+                ).expire(key, SOCKET_REGISTRY_TTL).execute()
+            except Exception:
+                current_app.logger.exception("socket registry update failed")
 
-    def user_of(self, sid: str) -> int | None:
-        connection = self.connections.get(sid)
-        return connection.user_id if connection else None
+    def sockets_of(self, user_id: int) -> dict[str, Connection]:
+        """A person's sockets on every process (with Redis), else on this one."""
+        if self.redis is not None:
+            try:
+                entries = self.redis.hgetall(self._sockets_key(user_id))
+            except Exception:
+                current_app.logger.exception("socket registry read failed; this process only")
+            else:
+                return {
+                    sid.decode(): _connection_from_entry(user_id, entry.decode())
+                    for sid, entry in entries.items()
+                }
+        with self._guard:
+            return {sid: c for sid, c in self.connections.items() if c.user_id == user_id}
+
+    def snapshot(self) -> dict[str, Connection]:
+        """This process's connections, for the sweep."""
+        with self._guard:
+            return dict(self.connections)
+
+    def _sockets_key(self, user_id: int) -> str:
+        return f"{self.prefix}:sockets:{user_id}"
+
+    def connection(self, sid: str) -> Connection | None:
+        return self.connections.get(sid)
 
     def joined(self, sid: str, session_id: int) -> bool:
         connection = self.connections.get(sid)
@@ -163,6 +220,11 @@ class LiveRuntime:
             self.exit(sid, session_id)
         with self._guard:
             self.connections.pop(sid, None)
+        if self.redis is not None:
+            try:
+                self.redis.hdel(self._sockets_key(connection.user_id), sid)
+            except Exception:
+                current_app.logger.exception("socket registry update failed")
 
     def sids_in(self, session_id: int) -> dict[str, int]:
         """This process's connections that joined the session, with their people."""

@@ -55,6 +55,8 @@ class LiveClient:
         self.changed = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("live_event", self._record, namespace=NAMESPACE)
+        self.gone = threading.Event()
+        self.sio.on("disconnect", lambda *_reason: self.gone.set(), namespace=NAMESPACE)
         if connect:
             self.connect(**kwargs)
 
@@ -118,6 +120,10 @@ class LiveClient:
     def clear(self) -> None:
         with self.changed:
             self.events.clear()
+
+    def wait_disconnected(self, timeout: float) -> None:
+        """Wait for the server to close this socket's namespace."""
+        assert self.gone.wait(max(timeout, 0)), f"still connected after {timeout:.2f} s"
 
     def disconnect(self) -> None:
         if self.sio.connected:
