@@ -28,18 +28,26 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
+    _init_features(app)
+    return app
 
-    from hub import cli, errors, outbox
+
+def _init_features(app: Flask) -> None:
+    """What each feature does at start-up, said here rather than done by an import."""
+    from hub import cli, errors, mail, outbox, search
 
     errors.register_error_handlers(app)
     cli.register(app)
+    mail.init_app(app)
+    search.init_app(app)
     outbox.init_app(app)
-    return app
 
 
 def _init_extensions(app: Flask) -> None:
     from hub.auth import guard
     from hub.extensions import api, db, limiter, mail, migrate, socketio
+    from hub.live import events as live_events
+    from hub.live.runtime import redis_namespace
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -62,23 +70,19 @@ def _init_extensions(app: Flask) -> None:
     )
     guard.init_app(app)
     # The live namespace's handlers must exist before the first init_app binds them.
-    import hub.live.events
-    from hub import revocation
-    from hub.live.runtime import redis_namespace
-
-    revocation.subscribe(hub.live.events.on_revocation)
+    live_events.register_handlers()
 
     socketio.init_app(
         app,
         async_mode=_socketio_async_mode(),
         # HUB_ALLOWED_ORIGINS, with tokens from anywhere: see policy.may_open_live_transport.
-        cors_allowed_origins=hub.live.events.transport_origin_check(app),
+        cors_allowed_origins=live_events.transport_origin_check(app),
         message_queue=app.config["HUB_REDIS_URL"],
         channel=redis_namespace(app),
         logger=False,
         engineio_logger=False,
     )
-    app.wsgi_app = hub.live.events.without_websocket_compression(app.wsgi_app)
+    app.wsgi_app = live_events.without_websocket_compression(app.wsgi_app)
 
 
 def _socketio_async_mode() -> str:
@@ -92,9 +96,6 @@ def _socketio_async_mode() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    # Import for their models and outbox handlers.
-    import hub.mail  # noqa: F401
-    import hub.search.tracking  # noqa: F401  (keeps the index in step with every commit)
     from hub import ops
     from hub.auth import api as auth_api
     from hub.extensions import api

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from hub.extensions import db
+from hub.search import cli as search_cli
 
 
 @click.group("hub")
@@ -174,4 +175,7 @@ def serve(host: str, port: int | None) -> None:
 
 
 def register(app: Flask) -> None:
+    for command in (search_cli.reindex, search_cli.search_cli):
+        if command.name not in hub_cli.commands:
+            hub_cli.add_command(command)
     app.cli.add_command(hub_cli)

@@ -40,14 +40,10 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does one kind of outbox work, given a batch of payloads."""
-
-    def register(function: Handler) -> Handler:
-        _handlers[kind] = function
-        return function
-
-    return register
+def register(kind: str, handler: Handler) -> None:
+    """Name the function that does one kind of outbox work, given a batch of payloads
+    (each feature's `init_app` calls this)."""
+    _handlers[kind] = handler
 
 
 def emit(kind: str, **payload) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import HTTPException
 
-from hub import policy
+from hub import policy, revocation
 from hub.auth import service as auth_service
 from hub.auth import sessions as browser_sessions
 from hub.auth.models import User
@@ -70,13 +70,11 @@ SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session ever
 # --- Connecting ----------------------------------------------------------------------
 
 
-@socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
     runtime().connect(request.sid, _authenticate(auth))
     _start_loop()
 
 
-@socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_reason):
     runtime().disconnect(request.sid)
 
@@ -168,6 +166,23 @@ def _on(name: str, schema: Schema, action: Callable[[User, str, dict], dict]) ->
 
     handle.__name__ = f"on_{name}"
     socketio.on_event(name, handle, namespace=NAMESPACE)
+
+
+def register_handlers() -> None:
+    """Give the Socket.IO extension the namespace's handlers (once per process: they live
+    on the extension object, which every app of the process shares), before an app binds
+    it, and subscribe to revocations."""
+    if _registered:
+        return
+    _registered.append(True)
+    socketio.on_event("connect", on_connect, namespace=NAMESPACE)
+    socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
+    for name, schema, action in CLIENT_EVENTS:
+        _on(name, schema, action)
+    revocation.subscribe(on_revocation)
+
+
+_registered: list[bool] = []
 
 
 def _answer(schema: Schema, action, payload) -> dict:
@@ -275,14 +290,17 @@ def chat(user: User, _sid: str, data: dict) -> dict:
     return {"message": service.chat(user, data["session_id"], data["text"])}
 
 
-_on("join", JoinSchema(), join)
-_on("leave", SessionRefSchema(), leave)
-_on("ask", AskSchema(), ask)
-_on("vote", VoteSchema(), vote)
-_on("unvote", VoteSchema(), unvote)
-_on("answer", AnswerSchema(), answer)
-_on("moderate", ModerateSchema(), moderate)
-_on("chat", ChatSchema(), chat)
+# The client events: name, the schema of its payload, and what it does.
+CLIENT_EVENTS = (
+    ("join", JoinSchema(), join),
+    ("leave", SessionRefSchema(), leave),
+    ("ask", AskSchema(), ask),
+    ("vote", VoteSchema(), vote),
+    ("unvote", VoteSchema(), unvote),
+    ("answer", AnswerSchema(), answer),
+    ("moderate", ModerateSchema(), moderate),
+    ("chat", ChatSchema(), chat),
+)
 
 
 # --- Leaving rooms, presence and the sweep -------------------------------------------

@@ -54,11 +54,3 @@ def check(fix: bool) -> None:
         click.echo(f"Repaired {problems} documents.")
     else:
         raise click.ClickException(f"{problems} documents differ; run with --fix to repair.")
-
-
-def register() -> None:
-    from hub.cli import hub_cli
-
-    if "reindex" not in hub_cli.commands:
-        hub_cli.add_command(reindex)
-        hub_cli.add_command(search_cli)

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from hub.extensions import db
-from hub.outbox import OutboxEvent, handles
+from hub.outbox import OutboxEvent
 from hub.search import documents
 from hub.search.backend import SearchDoc, WhooshBackend
 
@@ -98,7 +98,6 @@ def search(user, args: dict) -> dict:
 # --- writing: the outbox handler --------------------------------------------------------
 
 
-@handles("search")
 def apply_changes(payloads: list[dict]) -> None:
     """Index or delete what changed, as the database has it now: one writer, one commit."""
     refs = {p["ref"] for p in payloads}
