@@ -29,8 +29,9 @@ from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
+from hub.groups.access import group_access, moderator_ids
 from hub.groups.models import Group, GroupBan, Membership
-from hub.groups.service import count_content, group_access, moderator_ids
+from hub.groups.service import count_content
 from hub.live.models import (
     LiveAnswer,
     LiveChatMessage,
@@ -393,7 +394,7 @@ def presence_event(session_id: int, count: int) -> Outgoing | None:
 
 
 def sessions_of(user: User, group_id: int):
-    from hub.groups.service import get_readable_group
+    from hub.groups.access import get_readable_group
 
     group = get_readable_group(user, group_id)
     return (
@@ -405,7 +406,7 @@ def sessions_of(user: User, group_id: int):
 
 def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
     """A new session of the group, `scheduled`; owners and moderators only."""
-    from hub.groups.service import get_visible_group
+    from hub.groups.access import get_visible_group
 
     group = get_visible_group(user, group_id)
     access = group_access(user, group)
@@ -458,7 +459,7 @@ def start_session(user: User, session_id: int) -> LiveSession:
         live.started_at = utcnow()
         _record(outgoing, live.id, "session.started", lambda: session_view(live))
         group = attendance.group
-        from hub.groups.service import member_ids
+        from hub.groups.access import member_ids
 
         notify_many(
             set(member_ids(group.id)) - {user.id},

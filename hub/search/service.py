@@ -43,7 +43,7 @@ def backend() -> WhooshBackend:
 
 def search(user, args: dict) -> dict:
     """One page of results for this person, in the shape of API.md's "Search"."""
-    from hub.groups.service import readable_group_ids
+    from hub.groups.access import readable_group_ids
 
     allowed = readable_group_ids(user)
     result = backend().search(
