@@ -27,6 +27,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from marshmallow import Schema, ValidationError
+from socketio import exceptions as socketio_exceptions
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import HTTPException
@@ -96,7 +97,8 @@ def _authenticate(auth) -> Connection:
         if not _origin_allowed():
             _refuse(
                 "Cookie sign-in is accepted only from this site's own pages; programs "
-                "connect with auth={'token': ...}."
+                "connect with auth={'token': ...}.",
+                code="forbidden",
             )
         return Connection(current_user.id, browser_session_id=browser_sessions.current_id())
     _refuse("Sign in first: connect with auth={'token': '<bearer token>'} or a session cookie.")
@@ -153,8 +155,11 @@ def without_websocket_compression(wsgi_app, path: str = "/socket.io"):
     return app
 
 
-def _refuse(message: str):
-    raise ConnectionRefusedError({"code": "unauthorized", "message": message})
+def _refuse(message: str, code: str = "unauthorized"):
+    """Refuse the connection with a reason the client shows: the JavaScript client's
+    `err.message` and `err.data.code` (Python's built-in ConnectionRefusedError would
+    lose both on the way)."""
+    raise socketio_exceptions.ConnectionRefusedError(message, {"code": code})
 
 
 # --- Client events -------------------------------------------------------------------
@@ -177,6 +182,7 @@ def register_handlers() -> None:
     _registered.append(True)
     socketio.on_event("connect", on_connect, namespace=NAMESPACE)
     socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
+    socketio.on_event("*", on_unknown_event, namespace=NAMESPACE)
     for name, schema, action in CLIENT_EVENTS:
         _on(name, schema, action)
     revocation.subscribe(on_revocation)
@@ -288,6 +294,13 @@ def moderate(user: User, _sid: str, data: dict) -> dict:
 
 def chat(user: User, _sid: str, data: dict) -> dict:
     return {"message": service.chat(user, data["session_id"], data["text"])}
+
+
+def on_unknown_event(event, *_payload) -> dict:
+    names = ", ".join(name for name, _schema, _action in CLIENT_EVENTS)
+    return _error(
+        "invalid", f"There is no event {str(event)[:60]!r} on /live; the events are {names}."
+    )
 
 
 # The client events: name, the schema of its payload, and what it does.
