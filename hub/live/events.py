@@ -64,6 +64,7 @@ ERROR_CODES = {
     422: "invalid",
     429: "rate_limited",
 }
+REFUSAL_CODES = ("unauthorized", "forbidden")  # a refused connection's data.code
 LOOP_INTERVAL = 0.25  # seconds
 SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session every 2 s
 
@@ -155,7 +156,7 @@ def without_websocket_compression(wsgi_app, path: str = "/socket.io"):
     return app
 
 
-def _refuse(message: str, code: str = "unauthorized"):
+def _refuse(message: str, code: str = REFUSAL_CODES[0]):
     """Refuse the connection with a reason the client shows: the JavaScript client's
     `err.message` and `err.data.code` (Python's built-in ConnectionRefusedError would
     lose both on the way)."""

@@ -51,6 +51,20 @@ log = logging.getLogger("hub.live")
 
 NAMESPACE = "/live"
 EVENT = "live_event"
+# Every `type` a live_event may have (API.md, docs/api.md, the AsyncAPI document).
+EVENT_TYPES = (
+    "session.started",
+    "session.ended",
+    "question.created",
+    "question.approved",
+    "question.hidden",
+    "question.voted",
+    "question.answered",
+    "question.pinned",
+    "question.unpinned",
+    "chat.message",
+    "presence",
+)
 NOT_FOUND = "There is no live session with this id, or you may not see it."
 QUESTION_NOT_FOUND = "There is no question with this id in this session, or you may not see it."
 NOT_LIVE = {
