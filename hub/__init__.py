@@ -34,12 +34,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _init_features(app: Flask) -> None:
     """What each feature does at start-up, said here rather than done by an import."""
-    from hub import cli, errors, mail, outbox, search
+    from hub import cli, errors, library, mail, outbox, search
 
     errors.register_error_handlers(app)
     cli.register(app)
     mail.init_app(app)
     search.init_app(app)
+    library.init_app(app)
     outbox.init_app(app)
 
 

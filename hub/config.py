@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "HUB_REDIS_URL": redis_url,
+        "HUB_REDIS_PREFIX": _env("HUB_REDIS_PREFIX"),
         "HUB_ALLOWED_ORIGINS": allowed_origins,
         "HUB_EMAIL_VERIFICATION": _env(
             "HUB_EMAIL_VERIFICATION", "required" if production else "off"
@@ -104,6 +106,13 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": _env("HUB_MAIL_FROM", "Knowledge Hub <noreply@knowledgehub.local>"),
     }
     settings.update(overrides)
+    # Every Redis key and channel of this deployment starts with this, so that two
+    # deployments (or test runs) sharing a Redis never see each other's; named after the
+    # database by default, which the processes of one deployment share.
+    if not settings["HUB_REDIS_PREFIX"]:
+        database = settings["SQLALCHEMY_DATABASE_URI"].encode()
+        settings["HUB_REDIS_PREFIX"] = "hub:" + hashlib.sha1(database).hexdigest()[:10]
+    settings.setdefault("RATELIMIT_KEY_PREFIX", settings["HUB_REDIS_PREFIX"])
     # A server's connections can go stale (restarts, idle timeouts): test each one as it
     # leaves the pool. A SQLite file cannot, and the test would cost every request a
     # statement.

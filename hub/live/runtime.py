@@ -7,7 +7,6 @@ processes share them; otherwise in this process, which then serves all live traf
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import threading
 import time
@@ -79,11 +78,10 @@ def _connection_from_entry(user_id: int, entry: str) -> Connection:
 
 
 def redis_namespace(app: Flask) -> str:
-    """This deployment's prefix for Redis keys and its Socket.IO channel: named after its
-    database, so that two deployments (or test runs) sharing a Redis never count each
-    other's people or hear each other's events."""
-    database = app.config["SQLALCHEMY_DATABASE_URI"].encode()
-    return f"hub:live:{hashlib.sha1(database).hexdigest()[:10]}"
+    """The live channel's prefix for Redis keys, and its Socket.IO channel: under the
+    deployment's HUB_REDIS_PREFIX, so that two deployments sharing a Redis never count
+    each other's people or hear each other's events."""
+    return f"{app.config['HUB_REDIS_PREFIX']}:live"
 
 
 class LiveRuntime:
