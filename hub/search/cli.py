@@ -21,6 +21,11 @@ from hub.search import documents, service
 @with_appcontext
 def reindex(procs: int) -> None:
     """Rebuild the search index from the database, then swap it in."""
+    rebuild_with_progress(procs)
+
+
+def rebuild_with_progress(procs: int = 2) -> None:
+    """Rebuild the index from the database with a progress bar, and say how fast it went."""
     total = documents.count_all()
     started = time.perf_counter()
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
