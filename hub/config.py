@@ -96,6 +96,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Flask-Limiter: memory embedded, Redis when configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Said outright: the limiter is one object for every app of a process, and it keeps
+        # the last app's choice for an app that says nothing.
+        "RATELIMIT_ENABLED": True,
         # Flask-Mailman: console in development, SMTP when HUB_MAIL_SERVER is set.
         "MAIL_BACKEND": "smtp" if _env("HUB_MAIL_SERVER") else "console",
         "MAIL_SERVER": _env("HUB_MAIL_SERVER", "localhost"),
