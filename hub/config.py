@@ -95,6 +95,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         # Flask-Limiter: memory embedded, Redis when configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis away: limits are counted in memory (with a logged warning) until it is back,
+        # rather than sign-in answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Said outright: the limiter is one object for every app of a process, and it keeps
         # the last app's choice for an app that says nothing.
