@@ -45,6 +45,7 @@ def _init_features(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from hub import cors
     from hub.auth import guard
     from hub.extensions import api, db, limiter, mail, migrate, socketio
     from hub.live import events as live_events
@@ -69,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     api.spec.components.security_scheme(
         "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
+    cors.init_app(app)  # before the guard: a preflight carries no credentials
     guard.init_app(app)
     # The live namespace's handlers must exist before the first init_app binds them.
     live_events.register_handlers()
