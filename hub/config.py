@@ -78,6 +78,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "HUB_OUTBOX_DRAIN": _env("HUB_OUTBOX_DRAIN", "worker" if production else "thread"),
         # werkzeug's method string; tests use a cheaper scrypt cost to stay quick.
         "HUB_PASSWORD_HASH": _env("HUB_PASSWORD_HASH", "scrypt"),
+        # Password hashes computed at once per process (each ~0.1 s of a core); sign-ins
+        # beyond them wait up to 2 s for a turn, then answer 429.
+        "HUB_PASSWORD_HASH_SLOTS": int(
+            _env("HUB_PASSWORD_HASH_SLOTS", str(max(2, os.cpu_count() or 2)))
+        ),
         "HUB_BASE_URL": _env("HUB_BASE_URL", f"http://127.0.0.1:{port}"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
