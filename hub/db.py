@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Integer, bindparam, event, func, select
 from sqlalchemy.engine import Engine
@@ -18,6 +19,14 @@ MAX_ID = 2**31 - 1
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo (stored naive, always UTC)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def in_uk(when: datetime) -> datetime:
+    """A stored (naive, UTC) time as people in the UK read it: GMT or BST."""
+    return when.replace(tzinfo=UTC).astimezone(UK)
 
 
 @event.listens_for(Engine, "connect")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.db import utcnow
@@ -86,6 +86,17 @@ def drain(limit: int = BATCH_SIZE) -> int:
         db.session.commit()
         done += len(batch)
     return done
+
+
+def discard_pending(kind: str) -> int:
+    """Mark the pending work of one kind done without doing it; returns how much."""
+    discarded = db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.kind == kind, OutboxEvent.processed_at.is_(None))
+        .values(processed_at=utcnow(), last_error="discarded")
+    ).rowcount
+    db.session.commit()
+    return discarded
 
 
 def drain_all() -> int:

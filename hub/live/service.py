@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import in_uk, utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
 from hub.groups.access import group_access, moderator_ids
@@ -768,6 +768,10 @@ def _archive_transcript(user: User, group: Group, live: LiveSession) -> int | No
     return thread.id
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def transcript_title(live: LiveSession) -> str:
     return f"Live session transcript: {live.title}"[:200]
 
@@ -780,18 +784,16 @@ def transcript_body(live: LiveSession) -> str:
         .where(LiveQuestion.session_id == live.id, LiveQuestion.status == "visible")
         .order_by(LiveQuestion.pinned.desc(), LiveQuestion.vote_count.desc(), LiveQuestion.id)
     ).all()
-    when = live.started_at or live.starts_at
-    lines = [
-        f"Live session held on {when:%d %B %Y}, {when:%H:%M}"
-        f"{f' to {live.ended_at:%H:%M}' if live.ended_at else ''} UTC.",
-    ]
+    when = in_uk(live.started_at or live.starts_at)
+    until = f" to {in_uk(live.ended_at):%H:%M}" if live.ended_at else ""
+    lines = [f"Live session held on {when:%-d %B %Y}, {when:%H:%M}{until} {when:%Z} (UK time)."]
     if live.panelists:
         names = ", ".join(_quiet(p.user.name) for p in live.panelists)
         lines.append(f"Panelists: {names}.")
     if live.description:
         lines += ["", _quiet(live.description)]
     total_votes = sum(q.vote_count for q in questions)
-    lines += ["", f"## Questions ({len(questions)}, {total_votes} votes)", ""]
+    lines += ["", f"## Questions ({len(questions)}, {_count(total_votes, 'vote')})", ""]
     if not questions:
         lines.append("No questions were asked.")
     for number, question in enumerate(questions, 1):
@@ -800,7 +802,7 @@ def transcript_body(live: LiveSession) -> str:
             if question.anonymous or question.author is None
             else _quiet(question.author.name)
         )
-        votes = f"{question.vote_count} vote{'s' if question.vote_count != 1 else ''}"
+        votes = _count(question.vote_count, "vote")
         status = ", answered" if question.answered else ""
         lines.append(f"### Question {number}: {asker} ({votes}{status})")
         lines.append("")
