@@ -261,9 +261,9 @@ class WhooshBackend:
             self.path.mkdir(parents=True, exist_ok=True)
             storage = FileStorage(str(self.path))
             # Read segments through the file, not a memory map: Whoosh copies each mapped
-            # segment file into a BytesIO, which held the whole index (~700 MB at 450k
-            # documents) in every process. The operating system's page cache still keeps
-            # the hot parts in memory, shared between processes.
+            # segment file into a BytesIO, so every process that searched held the whole
+            # index in memory (docs/architecture.md). The operating system's page cache
+            # still keeps the hot parts in memory, shared between processes.
             storage.supports_mmap = False
             if index.exists_in(str(self.path)):
                 self._ix = storage.open_index()

@@ -1,7 +1,7 @@
 """BM25F ranking of a set of matching documents, in arrays instead of Whoosh's matchers.
 
 Whoosh scores a query by walking every posting of every query word in Python, one call
-per posting: "adult social care" over 450k documents took ~200 ms. The matches are
+per posting, too slow for common words (docs/architecture.md, "Search"). The matches are
 already known here (the backend's bitmaps), so ranking needs only each query word's
 postings (document numbers and term weights, one read a word) and each
 document's field length, and BM25F in NumPy over whole posting lists: the same formula,
@@ -176,7 +176,7 @@ def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
     """Every word of one field of a segment with its documents (deleted ones included),
     in one pass along the term index and one read of the field's postings. A segment's
     group and type of each document are built from these when it is first opened:
-    ~12,000 words at full scale, where a lookup a word took ~2.5 s."""
+    ~12,000 words at full scale, too many to look up one at a time (docs/architecture.md)."""
     if not is_plain_segment(reader):
         for text in reader.field_terms(fieldname):
             yield text, read_postings(reader, fieldname, text)[0]
