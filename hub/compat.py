@@ -22,8 +22,8 @@ from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import SegmentReader
 
-# The distributions whose internals this module reads, at the
-# versions the code was written for: the same as setup.cfg's `==` pins.
+# The distributions whose internals this module reads, at the versions it was written for:
+# the same as setup.cfg's `==` pins.
 WRITTEN_FOR = {
     "Flask-Limiter": "4.1.1",
     "webargs": "8.7.1",
