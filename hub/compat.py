@@ -9,6 +9,7 @@ and `WRITTEN_FOR` together.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import version
 
 import flask_smorest
@@ -41,15 +42,20 @@ class IncompatibleVersion(RuntimeError):
 def check_versions() -> None:
     """Refuse to start on a library version whose internals were not checked."""
     wrong = [
-        f"{name} {version(name)} is installed, hub/compat.py was written for {expected}"
+        f"{name} {_installed(name)} is installed, hub/compat.py was written for {expected}"
         for name, expected in WRITTEN_FOR.items()
-        if version(name) != expected
+        if _installed(name) != expected
     ]
     if wrong:
         raise IncompatibleVersion(
             "; ".join(wrong) + ". Check each use in hub/compat.py against the installed "
             "version, then update WRITTEN_FOR and the pins in setup.cfg together."
         )
+
+
+@cache  # installed versions do not change while the process runs; tests build many apps
+def _installed(name: str) -> str:
+    return version(name)
 
 
 # --- Flask-Limiter -------------------------------------------------------------------------
