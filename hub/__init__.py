@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from hub import compat
 from hub.config import load_settings
 from hub.json_provider import OrjsonProvider
 from hub.logs import configure_logging
@@ -17,6 +18,7 @@ log = logging.getLogger("hub")
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, CLI, error handlers."""
     configure_logging()
+    compat.check_versions()
     app = Flask(__name__)
     app.config.from_mapping(load_settings(overrides))
     app.json = OrjsonProvider(app)
@@ -54,14 +56,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     limiter.init_app(app)
-    # The hub's few limits sit on the routes they guard (sign-in, registration), whose
-    # decorators check them. Unless someone configures default or app-wide limits, the
-    # limiter's check before every request finds nothing to do, at a twentieth of a
-    # list's time.
-    every_request = app.before_request_funcs.get(None, [])
-    app_wide = app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")
-    if limiter._check_request_limit in every_request and not app_wide:
-        every_request.remove(limiter._check_request_limit)
+    compat.skip_limiter_check_before_every_request(app, limiter)
     mail.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(

@@ -40,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 32 MB of pages per connection instead of 2 MB: at Knowledge Hub scale a request's
         # indexes (the feed's, the people finder's) outgrew 2 MB, and every request read
-        # them again from the file (measured: feed 4.8 -> 3.3 ms, people 2.8 -> 2.2 ms).
+        # them again from the file (figures in docs/benchmarks.md).
         cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
