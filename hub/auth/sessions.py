@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 from sqlalchemy import bindparam, delete, select, update
 
 from hub.auth.loading import user_columns, user_from_row
@@ -70,8 +70,9 @@ def caller_for_key(key: str) -> User | None:
 
 
 def current_id() -> int | None:
-    """The id of the session this request came with (None for a bearer token)."""
-    return g.get("browser_session_id")
+    """The id of the session this request came with (None for a bearer token, or with no
+    request at all)."""
+    return g.get("browser_session_id") if has_app_context() else None
 
 
 def still_open(session_ids: set[int]) -> set[int]:
