@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import cache
@@ -42,6 +43,12 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     if name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""):
         return "Do not use your name in your password."
     return None
+
+
+def secret_digest(secret: str) -> str:
+    """How a token, a session key or a reset link is stored: its SHA-256, never itself.
+    (They are long and random: a slow hash, as for passwords, would buy nothing.)"""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def hash_password(password: str) -> str:

@@ -3,7 +3,6 @@ deactivation and API tokens."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -17,7 +16,7 @@ from hub import policy, revocation
 from hub.auth import sessions
 from hub.auth.loading import user_columns, user_from_row
 from hub.auth.models import ApiToken, BrowserSession, PasswordReset, User
-from hub.auth.passwords import hash_password, password_problem, verify_password
+from hub.auth.passwords import hash_password, password_problem, secret_digest, verify_password
 from hub.db import run, utcnow
 from hub.errors import abort
 from hub.extensions import db
@@ -166,16 +165,12 @@ def accounts_awaiting_approval(admin: User):
     )
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     count = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
     if count >= 50:
         abort(409, "You have 50 tokens already; revoke one you no longer use first.")
     token = "khub_" + secrets.token_urlsafe(32)
-    record = ApiToken(user_id=user.id, name=name.strip(), token_hash=_hash_token(token))
+    record = ApiToken(user_id=user.id, name=name.strip(), token_hash=secret_digest(token))
     db.session.add(record)
     db.session.commit()
     return record, token
@@ -216,7 +211,7 @@ def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to; touches its last-used time now and then.
 
     One query on every request: the user's columns with the token's id and last use."""
-    row = run(_user_by_token_hash(), {"token_hash": _hash_token(token)}).first()
+    row = run(_user_by_token_hash(), {"token_hash": secret_digest(token)}).first()
     if row is None:
         return None
     user = user_from_row(row)
@@ -269,7 +264,7 @@ def request_password_reset(email: str) -> None:
     db.session.add(
         PasswordReset(
             user_id=user.id,
-            token_hash=_hash_token(token),
+            token_hash=secret_digest(token),
             created_at=now,
             expires_at=now + RESET_VALID_FOR,
         )
@@ -291,7 +286,7 @@ def confirm_password_reset(token: str, password: str) -> None:
     """Set the password from a reset link; the link and every other of the account's are
     used up, and every session of the account ends."""
     reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token))
+        select(PasswordReset).where(PasswordReset.token_hash == secret_digest(token))
     )
     now = utcnow()
     if reset is None or reset.used_at is not None or reset.expires_at < now:

@@ -7,7 +7,6 @@ their cookie answers 401.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
@@ -17,6 +16,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from hub.auth.loading import user_columns, user_from_row
 from hub.auth.models import BrowserSession, User
+from hub.auth.passwords import secret_digest
 from hub.db import run, utcnow
 from hub.errors import abort
 from hub.extensions import db
@@ -27,16 +27,12 @@ IDLE_LIMIT = timedelta(days=14)
 TOUCH_SECONDS = 60
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def start(user: User, user_agent: str | None) -> tuple[BrowserSession, str]:
     """A new session for this sign-in; returns it and the key for the cookie."""
     key = secrets.token_urlsafe(32)
     record = BrowserSession(
         user_id=user.id,
-        key_hash=_hash(key),
+        key_hash=secret_digest(key),
         csrf_token=secrets.token_urlsafe(32),
         user_agent=(user_agent or "")[:255] or None,
     )
@@ -47,7 +43,7 @@ def start(user: User, user_agent: str | None) -> tuple[BrowserSession, str]:
 def caller_for_key(key: str) -> User | None:
     """The active person whose live session this cookie key names, or None; remembers the
     session in `g` for CSRF and for listing. One query on every cookie request."""
-    row = run(_user_by_session_key(), {"key_hash": _hash(key)}).first()
+    row = run(_user_by_session_key(), {"key_hash": secret_digest(key)}).first()
     if row is None:
         return None
     now = utcnow()
@@ -113,7 +109,9 @@ def end(user: User, session_id: int) -> None:
 def end_by_key(key: str) -> BrowserSession | None:
     """Delete the session this cookie key names, whoever's it is, in the current
     transaction; returns it (detached) or None."""
-    record = db.session.scalar(select(BrowserSession).where(BrowserSession.key_hash == _hash(key)))
+    record = db.session.scalar(
+        select(BrowserSession).where(BrowserSession.key_hash == secret_digest(key))
+    )
     if record is not None:
         db.session.delete(record)
     return record
