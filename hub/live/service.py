@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hub import policy
 from hub.auth.models import User
+from hub.auth.schemas import FORMER_MEMBER
 from hub.db import utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
@@ -165,8 +166,8 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
 
 
-def _person(user: User | None) -> dict | None:
-    return None if user is None else {"id": user.id, "name": user.name}
+def _person(user: User | None) -> dict:
+    return dict(FORMER_MEMBER) if user is None else {"id": user.id, "name": user.name}
 
 
 def question_view(question: LiveQuestion) -> dict:
@@ -782,8 +783,8 @@ def transcript_body(live: LiveSession) -> str:
     for number, question in enumerate(questions, 1):
         asker = (
             "Anonymous"
-            if question.anonymous or question.author is None
-            else _quiet(question.author.name)
+            if question.anonymous
+            else _quiet(question.author.name if question.author else FORMER_MEMBER["name"])
         )
         votes = f"{question.vote_count} vote{'s' if question.vote_count != 1 else ''}"
         status = ", answered" if question.answered else ""
