@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     import hub.mail  # noqa: F401
     import hub.search.tracking  # noqa: F401  (keeps the index in step with every commit)
     from hub import ops
+    from hub.account import api as account_api
     from hub.auth import api as auth_api
     from hub.extensions import api
     from hub.feed import api as feed_api
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_api.blp,
         auth_api.admin_blp,
+        account_api.blp,
         people_api.blp,
         messages_api.blp,
         notifications_api.blp,

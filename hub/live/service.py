@@ -813,3 +813,19 @@ def transcript_body(live: LiveSession) -> str:
 def _quiet(text: str) -> str:
     """Archiving is not mentioning: `@` written as an entity does not notify anyone."""
     return text.replace("@", "&#64;")
+
+
+def withdraw_votes_of(user: User) -> None:
+    """Take back the votes of a person who closes their account, keeping the questions'
+    counts (no event is sent: the next join or vote shows the new count)."""
+    voted = list(
+        db.session.scalars(select(LiveVote.question_id).where(LiveVote.user_id == user.id))
+    )
+    db.session.execute(delete(LiveVote).where(LiveVote.user_id == user.id))
+    for start in range(0, len(voted), 500):
+        db.session.execute(
+            update(LiveQuestion)
+            .where(LiveQuestion.id.in_(voted[start : start + 500]))
+            .values(vote_count=LiveQuestion.vote_count - 1)
+            .execution_options(synchronize_session=False)
+        )
