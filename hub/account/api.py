@@ -54,7 +54,7 @@ def close_account(data):
 def export_data():
     """Your data as a zip, streamed as it is made."""
     today = utcnow()
-    archive = export.export_archive(current_user._get_current_object(), today)
+    archive = export.export_archive(current_user.id, today)
     return Response(
         stream_with_context(archive),
         mimetype="application/zip",

@@ -27,11 +27,10 @@ from hub.library import storage
 from hub.library.models import FileVersion, LibraryFile
 from hub.live.models import LiveAnswer, LiveChatMessage, LiveQuestion, LiveVote
 from hub.messages.models import ConversationParticipant, Message
-from hub.notifications.models import Notification
-from hub.notifications.service import email_preference
+from hub.notifications.service import email_preference, every_visible_notification
 from hub.people.models import Block, Connection
 
-BATCH = 500
+BATCH = 200  # rows a query hands over at a time: a batch of long posts is a few MB
 SEND_AT = 64 * 1024  # bytes gathered before they are handed to the response
 
 README = """\
@@ -48,7 +47,7 @@ votes.json           your votes on suggestions and on live questions
 live_questions.json  the questions you asked in live sessions (anonymous ones too)
 live_answers.json    your answers to live questions
 live_chat.json       your live sessions' chat messages
-notifications.json   your notifications
+notifications.json   your notifications, as GET /api/v1/notifications shows them
 files.json           every version of a library file you uploaded; `path` is its copy here
 files/               those files' bytes, as you uploaded them
 
@@ -62,8 +61,10 @@ def export_filename(today: datetime) -> str:
     return f"knowledge-hub-export-{today:%Y-%m-%d}.zip"
 
 
-def export_archive(user: User, today: datetime) -> Iterator[bytes]:
-    """The zip's bytes, in pieces, as they are made."""
+def export_archive(user_id: int, today: datetime) -> Iterator[bytes]:
+    """The zip's bytes, in pieces, as they are made (after the view has returned: the
+    account is read here, in the generator's own session)."""
+    user = db.session.get(User, user_id)
     archive = _Archive()
     yield from archive.text("README.txt", README.format(date=f"{today:%d %B %Y}"))
     yield from archive.json_value("profile.json", _profile(user))
@@ -78,7 +79,7 @@ def export_archive(user: User, today: datetime) -> Iterator[bytes]:
         ("live_questions.json", _live_questions(user.id)),
         ("live_answers.json", _own_rows(LiveAnswer, user.id, "question_id", "text")),
         ("live_chat.json", _own_rows(LiveChatMessage, user.id, "session_id", "text")),
-        ("notifications.json", _notifications(user.id)),
+        ("notifications.json", _rows(*every_visible_notification(user))),
         ("files.json", (version for version, _key in _file_versions(user.id))),
     ):
         yield from archive.json_array(name, rows)
@@ -100,6 +101,9 @@ class _Pipe(io.RawIOBase):
     def write(self, data) -> int:
         self.pending += data
         return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes wait in `pending`."""
 
     def take(self) -> bytes:
         data = bytes(self.pending)
@@ -158,9 +162,9 @@ def _iso(value):
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def _rows(statement) -> Iterator[dict]:
+def _rows(statement, params: dict | None = None) -> Iterator[dict]:
     """Each row as a dict of its columns, fetched from the database in batches."""
-    result = db.session.execute(statement.execution_options(yield_per=BATCH))
+    result = db.session.execute(statement.execution_options(yield_per=BATCH), params)
     for row in result.mappings():
         yield dict(row)
 
@@ -322,22 +326,6 @@ def _own_rows(model, user_id: int, *columns: str) -> Iterator[dict]:
     """The id, `columns` and time of each of this person's rows of `model`."""
     chosen = [model.id, *(getattr(model, c) for c in columns), model.created_at]
     return _rows(select(*chosen).where(model.author_id == user_id).order_by(model.id))
-
-
-def _notifications(user_id: int) -> Iterator[dict]:
-    statement = (
-        select(
-            Notification.id,
-            Notification.kind,
-            Notification.group_id,
-            Notification.data,
-            Notification.created_at,
-            Notification.read_at,
-        )
-        .where(Notification.user_id == user_id)
-        .order_by(Notification.id)
-    )
-    return _rows(statement)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
