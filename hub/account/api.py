@@ -13,6 +13,11 @@ from hub.extensions import limiter
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1", description="Your account")
 
+EXPORT_RESPONSE = {
+    "description": "A zip: JSON files of your data, the files you uploaded, and a README.txt.",
+    "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+}
+
 
 def _wrong_password_limit() -> str:
     return current_app.config["HUB_LOGIN_FAILURE_LIMIT"]
@@ -46,11 +51,8 @@ def close_account(data):
 
 
 @blp.route("/me/export", methods=["GET"])
-@blp.response(
-    200,
-    content_type="application/zip",
-    description="A zip: JSON files of your data, the files you uploaded, and a README.txt.",
-)
+@blp.response(200, description=EXPORT_RESPONSE["description"])
+@blp.doc(responses={"200": EXPORT_RESPONSE})
 def export_data():
     """Your data as a zip, streamed as it is made."""
     today = utcnow()

@@ -3,6 +3,10 @@ stays, shown as by "Former member"; nothing changes when the closing is refused.
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 
 from hub.auth.models import User
@@ -178,3 +182,15 @@ def test_live_questions_stay_anonymous_or_by_a_former_member_and_votes_go(app, f
     assert shown[named["id"]]["author"] == FORMER_MEMBER
     assert shown[hidden["id"]]["author"] is None
     assert shown[theirs["id"]]["votes"] == 0
+
+
+def test_closing_one_account_leaves_everyone_else_s(app, factory):
+    """There is no way to name another account: whoever calls closes or exports their own."""
+    person, admin = factory.person(), factory.person(is_admin=True)
+    exported = zipfile.ZipFile(io.BytesIO(admin.get(f"{API}/me/export").data))
+    assert json.loads(exported.read("profile.json"))["id"] == admin.user_id
+
+    assert admin.delete(f"{API}/me", json={"password": PASSWORD}).status_code == 204
+
+    assert person.get(f"{API}/me").status_code == 200
+    assert admin.get(f"{API}/me").status_code == 401
