@@ -1,7 +1,7 @@
 """Closing your account and exporting your data: always your own (there is no way to
 name anyone else's account here)."""
 
-from flask import Response, after_this_request, current_app, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_login import current_user
 
 from hub.account import export, service
@@ -42,12 +42,7 @@ def close_account(data):
     blocks and memberships are erased; what you wrote in groups stays, shown as by
     "Former member"; the address may register again. 422 for a wrong password."""
     service.close_account(current_user._get_current_object(), data["password"])
-    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
-
-    @after_this_request
-    def clear_cookie(response):
-        response.delete_cookie(cookie_name, **sessions.cookie_options())
-        return response
+    sessions.clear_cookie_with_response()
 
 
 @blp.route("/me/export", methods=["GET"])
