@@ -116,6 +116,12 @@ class _Archive:
         self.pipe = _Pipe()
         self.zip = zipfile.ZipFile(self.pipe, "w", compression=zipfile.ZIP_DEFLATED)
 
+    def _entry(self, name: str) -> zipfile.ZipInfo:
+        """A new entry dated now (zipfile would date it 1980)."""
+        entry = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        return entry
+
     def _ready(self) -> Iterator[bytes]:
         if len(self.pipe.pending) >= SEND_AT:
             yield self.pipe.take()
@@ -129,7 +135,7 @@ class _Archive:
 
     def json_array(self, name: str, rows: Iterable[dict]) -> Iterator[bytes]:
         """A JSON array written an item at a time (an entry of unknown size: zip64)."""
-        with self.zip.open(name, "w", force_zip64=True) as entry:
+        with self.zip.open(self._entry(name), "w", force_zip64=True) as entry:
             separator = b"[\n"
             for row in rows:
                 entry.write(separator + _json(row).encode())
@@ -141,7 +147,10 @@ class _Archive:
     def copy(self, name: str, path) -> Iterator[bytes]:
         if not path.is_file():  # missing from storage: files.json still lists it
             return
-        with open(path, "rb") as source, self.zip.open(name, "w", force_zip64=True) as entry:
+        with (
+            open(path, "rb") as source,
+            self.zip.open(self._entry(name), "w", force_zip64=True) as entry,
+        ):
             while chunk := source.read(storage.CHUNK):
                 entry.write(chunk)
                 yield from self._ready()
