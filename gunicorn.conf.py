@@ -3,8 +3,8 @@ working directory; or `gunicorn -c gunicorn.conf.py wsgi:app`).
 
 Live serving (Socket.IO) decides the shape, as Flask-SocketIO's deployment guide says:
 - the gevent worker (`pip install -e '.[production]'`): thousands of open websockets in
-  one process, served by simple-websocket. Measured here, threading mode lost most
-  messages at 1,000 clients in one room; gevent lost none (docs/benchmarks.md).
+  one process, served by simple-websocket. Threading mode lost most messages at 1,000
+  clients in one room; gevent loses none (docs/benchmarks.md, "Live fan-out").
 - one worker a process: Socket.IO's long-polling transport keeps a client's state in the
   process that began its session, so each request of that client must come back to it.
   Scale by running more processes (on other ports or hosts) behind a load balancer with
@@ -36,17 +36,15 @@ def post_worker_init(worker):
     """Keep the garbage collector from stalling the worker.
 
     A gevent worker is one thread: while the collector runs, no websocket is written.
-    Measured here with 1,000 live clients (docs/benchmarks.md), full collections came
-    every few seconds and paused the worker 200-300 ms each, which was the whole tail of
-    live delivery: every fan-out allocates per-recipient packets, and the default
-    threshold (700) ran young collections mid fan-out, promoting packets still queued
-    until the old generation grew enough to trigger a full collection. So:
+    With 1,000 live clients, full collections came every few seconds and their pauses
+    were the whole tail of live delivery (bench/results/2026-11-23-1821-notes.md): every
+    fan-out allocates per-recipient packets, and the default threshold (700) ran young
+    collections mid fan-out, promoting packets still queued until the old generation grew
+    enough to trigger a full collection. So:
     - freeze what start-up made (modules, classes, the schema: most of the heap), so that
       a full collection scans only what serving made;
     - collect young objects every 50,000 allocations instead of 700, so that a fan-out's
-      packets are mostly gone before a collection sees them (measured: a young
-      collection takes a few milliseconds while serving, tens of milliseconds only
-      while a thousand clients are connecting);
+      packets are mostly gone before a collection sees them;
     - do not record each greenlet's spawning stack (gevent's track_greenlet_tree): about
       ten frame objects per greenlet, three greenlets per websocket, kept for nothing.
     """

@@ -7,7 +7,7 @@ Starts the hub (`gunicorn -w 2 wsgi:app`) on the seeded data dir and the referen
 dump of 20 rows) under the same gunicorn settings; signs in as the seeded member of ~20
 groups and makes a bearer token through the API; runs `wrk` against each endpoint that
 exists (404/405 routes are skipped); prints a table with the ratios to both references;
-reads the workers' RSS; and appends it all to docs/benchmarks.md. See bench/README.md.
+reads the workers' RSS; and saves it all to bench/results/. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from machine import describe  # bench/machine.py
+from record import save  # bench/record.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-DOCS = ROOT / "docs" / "benchmarks.md"
 DEFAULT_PASSWORD = "sector-led-improvement"  # hub.seeding.SEED_PASSWORD
 SEARCH_QUERIES = 220
 # Search twice: first on workers that have just started (their caches empty, a 2 s warm-up
@@ -46,17 +46,6 @@ SEARCH_WARMUP_SECONDS = 30
 # per cent within minutes, so each ratio is to the mean of the two.
 ONE_QUERY = "reference: one query + 20-row dump"
 ONE_QUERY_AGAIN = "reference: one query + 20-row dump, again at the end"
-
-INTRO = """# Benchmarks
-
-Figures measured on this repository's own machines with the scripts in `bench/`; each run
-appends a section with its date, machine, command and data scale. The HTTP figures put each
-of the hub's read endpoints beside two references measured in the same run, under the same
-gunicorn settings and `wrk` concurrency: a bare Flask JSON route, and one indexed SQLAlchemy
-query with a marshmallow dump of 20 rows (the practical ceiling for a real endpoint). The
-targets are in issue 6: the main read endpoints at >= 80% of the one-query reference's
-requests/s with p95 <= 50 ms, and a worker's RSS <= 250 MB on the full data set.
-"""
 
 
 @dataclass
@@ -140,9 +129,9 @@ def main() -> int:
     print()
     print(table)
     print(_rss_text(rss))
-    if not args.no_append:
-        _append(args, table, rss, counts, email, endpoints)
-        print(f"\nAppended to {DOCS.relative_to(ROOT)}")
+    if not args.no_save:
+        path = _save(args, table, rss, counts, email)
+        print(f"\nSaved to {path.relative_to(ROOT)}")
     return 0
 
 
@@ -167,7 +156,7 @@ def _arguments() -> argparse.Namespace:
         "--timeout", type=int, default=10, help="wrk's per-request timeout in seconds"
     )
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per endpoint")
-    parser.add_argument("--no-append", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--no-save", action="store_true", help="print only; write no result file")
     return parser.parse_args()
 
 
@@ -501,10 +490,7 @@ def _machine() -> str:
     return describe() + load
 
 
-def _append(args, table: str, rss: dict, counts: str, email: str, endpoints) -> None:
-    DOCS.parent.mkdir(exist_ok=True)
-    if not DOCS.exists():
-        DOCS.write_text(INTRO)
+def _save(args, table: str, rss: dict, counts: str, email: str) -> Path:
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
     wrk_version = (wrk_version.splitlines() or ["wrk"])[0].split(" [")[0]
     command = "HUB_DATA_DIR=... python bench/" + Path(sys.argv[0]).name
@@ -529,8 +515,7 @@ def _append(args, table: str, rss: dict, counts: str, email: str, endpoints) -> 
 Worker memory (VmRSS, read from /proc after the run):
 {_rss_text(rss)}
 """
-    with DOCS.open("a") as out:
-        out.write(text)
+    return save("http", text)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ are separate connections (60 of them, so that no one passes the 10-questions-a-m
 limit). Lost events: the (client, question) pairs a client never received, counted after
 a 5 s grace period; a seq gap in what a client received counts too.
 
-Prints a table and appends it, with the date, machine and command, to docs/benchmarks.md.
+Prints a table and saves it, with the date, machine and command, to bench/results/.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from machine import describe  # bench/machine.py
+from record import save  # bench/record.py
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -705,17 +706,15 @@ def main() -> None:
     parser.add_argument(
         "--redis", default=os.environ.get("HUB_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
-    parser.add_argument(
-        "--no-append", action="store_true", help="print only; do not append to docs/benchmarks.md"
-    )
+    parser.add_argument("--no-save", action="store_true", help="print only; write no result file")
     args = parser.parse_args()
     result = run(args)
     text = report(result, args)
     print(text)
     print(json.dumps(result))
-    if not args.no_append:
-        with open(REPO / "docs" / "benchmarks.md", "a") as out:
-            out.write("\n" + text)
+    if not args.no_save:
+        name = "live-1-process" if args.processes == 1 else "live-2-processes"
+        print(f"Saved to {save(name, text)}")
 
 
 if __name__ == "__main__":

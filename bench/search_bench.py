@@ -10,8 +10,8 @@ queries as a member of 20 groups (who may also read every open group: ~720 group
 public documents) with and without highlights, and the same queries on FTS5 (bm25 with
 the same title weight, the same permission filter, a total and a type facet) in the same
 run. Freshness is measured through the real app: a thread posted over HTTP (Flask test
-client), drained by the embedded drain thread, until the search finds it. Appends a
-section to docs/benchmarks.md.
+client), drained by the embedded drain thread, until the search finds it. Saves its
+report to bench/results/.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from machine import describe  # bench/machine.py
+from record import save  # bench/record.py
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -457,9 +458,8 @@ def report_seeded(args, machine_line: str, out: dict) -> None:
     lines.append("")
     report = "\n".join(lines)
     print(report)
-    if not args.no_append:
-        with open(args.out, "a", encoding="utf-8") as f:
-            f.write(report)
+    if not args.no_save:
+        print(f"Saved to {save('search-seeded', report)}")
 
 
 def main() -> None:
@@ -467,8 +467,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=220)
     parser.add_argument("--writes", type=int, default=40)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--no-append", action="store_true")
+    parser.add_argument("--no-save", action="store_true", help="print only; write no result file")
     parser.add_argument(
         "--data-dir",
         help="a seeded HUB_DATA_DIR (`flask hub seed --scale full`): measure on its data "
@@ -570,9 +569,8 @@ def main() -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    if not args.no_append:
-        with open(args.out, "a", encoding="utf-8") as out:
-            out.write(report)
+    if not args.no_save:
+        print(f"Saved to {save('search-generated', report)}")
 
 
 if __name__ == "__main__":

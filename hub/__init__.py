@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from hub import compat
 from hub.config import load_settings
 from hub.json_provider import OrjsonProvider
 from hub.logs import configure_logging
@@ -17,6 +18,7 @@ log = logging.getLogger("hub")
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, CLI, error handlers."""
     configure_logging()
+    compat.check_versions()
     app = Flask(__name__)
     app.config.from_mapping(load_settings(overrides))
     app.json = OrjsonProvider(app)
@@ -28,30 +30,33 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
-
-    from hub import cli, errors, outbox
-
-    errors.register_error_handlers(app)
-    cli.register(app)
-    outbox.init_app(app)
+    _init_features(app)
     return app
 
 
+def _init_features(app: Flask) -> None:
+    """What each feature does at start-up, said here rather than done by an import."""
+    from hub import cli, errors, library, mail, outbox, search
+
+    errors.register_error_handlers(app)
+    cli.register(app)
+    mail.init_app(app)
+    search.init_app(app)
+    library.init_app(app)
+    outbox.init_app(app)
+
+
 def _init_extensions(app: Flask) -> None:
+    from hub import cors
     from hub.auth import guard
     from hub.extensions import api, db, limiter, mail, migrate, socketio
+    from hub.live import events as live_events
+    from hub.live.runtime import redis_namespace
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     limiter.init_app(app)
-    # The hub's few limits sit on the routes they guard (sign-in, registration), whose
-    # decorators check them. Unless someone configures default or app-wide limits, the
-    # limiter's check before every request finds nothing to do, at a twentieth of a
-    # list's time.
-    every_request = app.before_request_funcs.get(None, [])
-    app_wide = app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")
-    if limiter._check_request_limit in every_request and not app_wide:
-        every_request.remove(limiter._check_request_limit)
+    compat.skip_limiter_check_before_every_request(app, limiter)
     mail.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -60,25 +65,22 @@ def _init_extensions(app: Flask) -> None:
     api.spec.components.security_scheme(
         "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
+    cors.init_app(app)  # before the guard: a preflight carries no credentials
     guard.init_app(app)
     # The live namespace's handlers must exist before the first init_app binds them.
-    import hub.live.events
-    from hub import revocation
-    from hub.live.runtime import redis_namespace
-
-    revocation.subscribe(hub.live.events.on_revocation)
+    live_events.register_handlers()
 
     socketio.init_app(
         app,
         async_mode=_socketio_async_mode(),
         # HUB_ALLOWED_ORIGINS, with tokens from anywhere: see policy.may_open_live_transport.
-        cors_allowed_origins=hub.live.events.transport_origin_check(app),
+        cors_allowed_origins=live_events.transport_origin_check(app),
         message_queue=app.config["HUB_REDIS_URL"],
         channel=redis_namespace(app),
         logger=False,
         engineio_logger=False,
     )
-    app.wsgi_app = hub.live.events.without_websocket_compression(app.wsgi_app)
+    app.wsgi_app = live_events.without_websocket_compression(app.wsgi_app)
 
 
 def _socketio_async_mode() -> str:
@@ -92,9 +94,6 @@ def _socketio_async_mode() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    # Import for their models and outbox handlers.
-    import hub.mail  # noqa: F401
-    import hub.search.tracking  # noqa: F401  (keeps the index in step with every commit)
     from hub import ops
     from hub.account import api as account_api
     from hub.auth import api as auth_api

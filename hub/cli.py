@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from hub.extensions import db
+from hub.search import cli as search_cli
 
 
 @click.group("hub")
@@ -56,11 +57,11 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 @hub_cli.command("seed")
 @click.option(
     "--scale",
-    type=click.Choice(["demo", "small", "full"]),
+    type=click.Choice(["demo", "tiny", "small", "full"]),
     default="demo",
     show_default=True,
-    help="demo: a few people (hub/demo.py); small: 2,000 people; full: Knowledge Hub "
-    "size, 120,000 people in 1,400 groups (needs an empty database).",
+    help="demo: a few people (hub/demo.py); tiny: 200 people; small: 2,000 people; full: "
+    "Knowledge Hub size, 120,000 people in 1,400 groups (needs an empty database).",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
 @click.option(
@@ -95,6 +96,8 @@ def seed(scale: str, if_empty: bool, random_seed: int) -> None:
     click.echo(f"Every generated person's password is: {result.password}")
     click.echo(f"A member of {result.bench_groups} groups (for benchmarks): {result.bench_email}")
     click.echo(f"A site admin: {result.admin_email}")
+    # The generator writes in bulk, past the ORM's change tracking: index it all now.
+    search_cli.rebuild_with_progress()
 
 
 @hub_cli.command("recount")
@@ -174,4 +177,7 @@ def serve(host: str, port: int | None) -> None:
 
 
 def register(app: Flask) -> None:
+    for command in (search_cli.reindex, search_cli.search_cli):
+        if command.name not in hub_cli.commands:
+            hub_cli.add_command(command)
     app.cli.add_command(hub_cli)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "HUB_REDIS_URL": redis_url,
+        "HUB_REDIS_PREFIX": _env("HUB_REDIS_PREFIX"),
         "HUB_ALLOWED_ORIGINS": allowed_origins,
         "HUB_EMAIL_VERIFICATION": _env(
             "HUB_EMAIL_VERIFICATION", "required" if production else "off"
@@ -76,6 +78,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "HUB_OUTBOX_DRAIN": _env("HUB_OUTBOX_DRAIN", "worker" if production else "thread"),
         # werkzeug's method string; tests use a cheaper scrypt cost to stay quick.
         "HUB_PASSWORD_HASH": _env("HUB_PASSWORD_HASH", "scrypt"),
+        # Password hashes computed at once per process (each ~0.1 s of a core); sign-ins
+        # beyond them wait up to 2 s for a turn, then answer 429.
+        "HUB_PASSWORD_HASH_SLOTS": int(
+            _env("HUB_PASSWORD_HASH_SLOTS", str(max(2, os.cpu_count() or 2)))
+        ),
         "HUB_BASE_URL": _env("HUB_BASE_URL", f"http://127.0.0.1:{port}"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -93,7 +100,13 @@ def load_settings(overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         # Flask-Limiter: memory embedded, Redis when configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis away: limits are counted in memory (with a logged warning) until it is back,
+        # rather than sign-in answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Said outright: the limiter is one object for every app of a process, and it keeps
+        # the last app's choice for an app that says nothing.
+        "RATELIMIT_ENABLED": True,
         # Flask-Mailman: console in development, SMTP when HUB_MAIL_SERVER is set.
         "MAIL_BACKEND": "smtp" if _env("HUB_MAIL_SERVER") else "console",
         "MAIL_SERVER": _env("HUB_MAIL_SERVER", "localhost"),
@@ -104,6 +117,13 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": _env("HUB_MAIL_FROM", "Knowledge Hub <noreply@knowledgehub.local>"),
     }
     settings.update(overrides)
+    # Every Redis key and channel of this deployment starts with this, so that two
+    # deployments (or test runs) sharing a Redis never see each other's; named after the
+    # database by default, which the processes of one deployment share.
+    if not settings["HUB_REDIS_PREFIX"]:
+        database = settings["SQLALCHEMY_DATABASE_URI"].encode()
+        settings["HUB_REDIS_PREFIX"] = "hub:" + hashlib.sha1(database).hexdigest()[:10]
+    settings.setdefault("RATELIMIT_KEY_PREFIX", settings["HUB_REDIS_PREFIX"])
     # A server's connections can go stale (restarts, idle timeouts): test each one as it
     # leaves the pool. A SQLite file cannot, and the test would cost every request a
     # statement.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Integer, bindparam, event, func, select
 from sqlalchemy.engine import Engine
@@ -20,6 +21,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+UK = ZoneInfo("Europe/London")
+
+
+def in_uk(when: datetime) -> datetime:
+    """A stored (naive, UTC) time as people in the UK read it: GMT or BST."""
+    return when.replace(tzinfo=UTC).astimezone(UK)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers run beside the one writer; busy_timeout waits instead of failing.
@@ -31,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 32 MB of pages per connection instead of 2 MB: at Knowledge Hub scale a request's
         # indexes (the feed's, the people finder's) outgrew 2 MB, and every request read
-        # them again from the file (measured: feed 4.8 -> 3.3 ms, people 2.8 -> 2.2 ms).
+        # them again from the file (figures in docs/benchmarks.md).
         cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 

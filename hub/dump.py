@@ -16,10 +16,12 @@ from typing import Any, NamedTuple
 
 from marshmallow import Schema, fields
 from marshmallow.constants import missing
-from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import ensure_text_type, get_value
 
-# A converter does what `field._serialize(value, attr, obj)` does, as `convert(value, obj)`;
+from hub import compat
+
+# A converter does what a field's own conversion (`compat.value_converter`) does to a value
+# read from the object, as `convert(value, obj)`;
 # None stands for "the value as it is".
 Converter = Callable[[Any, Any], Any] | None
 
@@ -51,11 +53,10 @@ def _compilable(schema: Schema) -> bool:
     and none of the methods that walk goes through overridden."""
     cls = type(schema)
     return (
-        not schema._hooks.get(PRE_DUMP)
-        and not schema._hooks.get(POST_DUMP)
+        not compat.has_dump_hooks(schema)
         and schema.dict_class is dict
         and cls.dump is Schema.dump
-        and cls._serialize is Schema._serialize
+        and compat.dumps_as_marshmallow_schema(cls)
         and cls.get_attribute is Schema.get_attribute
         and "get_attribute" not in vars(schema)
     )
@@ -73,7 +74,7 @@ class _Step(NamedTuple):
 
 
 def _compile_one(schema: Schema, compiling: frozenset[type]) -> Callable[[Any], dict]:
-    """A function dumping one object, as `Schema._serialize(obj, many=False)`."""
+    """A function dumping one object, as marshmallow's walk over the schema does."""
     steps = [_step(schema, name, field, compiling) for name, field in schema.dump_fields.items()]
 
     def dump_one(obj):
@@ -107,7 +108,7 @@ def _step(schema: Schema, name: str, field: fields.Field, compiling: frozenset[t
     if cls.serialize is not fields.Field.serialize or cls.get_value is not fields.Field.get_value:
         # A field reading its value its own way: marshmallow does all of it.
         return _Step(key, None, None, None, lambda _value, obj: serialize(obj), serialize)
-    if not field._CHECK_ATTRIBUTE:
+    if not compat.reads_attribute(field):
         # Function, Method, Constant: Field.serialize reads nothing and passes None.
         return _Step(key, None, None, None, _serialize_converter(field, name), serialize)
     attribute = name if field.attribute is None else field.attribute
@@ -117,13 +118,13 @@ def _step(schema: Schema, name: str, field: fields.Field, compiling: frozenset[t
 
 
 def _converter(field: fields.Field, name: str, compiling: frozenset[type]) -> Converter:
-    """`field._serialize` as a converter, spelled out for the common exact classes."""
+    """The field's own conversion as a converter, spelled out for the common exact classes."""
     cls = type(field)
-    if cls._serialize is fields.Field._serialize:  # Raw, Boolean, Field: unchanged
+    if compat.serializes_as(cls, fields.Field):  # Raw, Boolean, Field: unchanged
         return None
     if cls is fields.Integer and not field.as_string:
         return _to_int
-    if cls._serialize is fields.String._serialize:  # String, Email, Url
+    if compat.serializes_as(cls, fields.String):  # String, Email, Url
         return _to_str
     if cls is fields.List:
         return _list_converter(field, name, compiling)
@@ -133,17 +134,17 @@ def _converter(field: fields.Field, name: str, compiling: frozenset[type]) -> Co
 
 
 def _serialize_converter(field: fields.Field, name: str) -> Converter:
-    serialize = field._serialize
+    serialize = compat.value_converter(field)
     return lambda value, obj: serialize(value, name, obj)
 
 
 def _to_int(value, _obj):
-    # Integer._serialize: Number's int(value) unless None.
+    # marshmallow's Integer: Number's int(value) unless None.
     return None if value is None else int(value)
 
 
 def _to_str(value, _obj):
-    # String._serialize: ensure_text_type unless None; a str (not a subclass) is itself.
+    # marshmallow's String: ensure_text_type unless None; a str (not a subclass) is itself.
     if type(value) is str:
         return value
     return None if value is None else ensure_text_type(value)
@@ -154,7 +155,7 @@ _UNCHANGED = {_to_int: int, _to_str: str}
 
 
 def _list_converter(field: fields.List, name: str, compiling: frozenset[type]) -> Converter:
-    # List._serialize: a new list of the inner field's `_serialize` of each item, or None.
+    # marshmallow's List: a new list of the inner field's conversion of each item, or None.
     inner = _converter(field.inner, name, compiling)
     if inner is None:
         return lambda value, _obj: None if value is None else list(value)
@@ -162,7 +163,7 @@ def _list_converter(field: fields.List, name: str, compiling: frozenset[type]) -
 
 
 def _nested_converter(field: fields.Nested, name: str, compiling: frozenset[type]) -> Converter:
-    # Nested._serialize: None, or the nested schema's dump with `many` from either.
+    # marshmallow's Nested: None, or the nested schema's dump with `many` from either.
     try:
         schema = field.schema
     except Exception:  # e.g. an unknown schema name: let marshmallow raise when dumping

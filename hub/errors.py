@@ -1,4 +1,10 @@
-"""JSON errors for every failure: one shape, built in one place."""
+"""The hub's own errors, raised by services, and the API edge's JSON for every failure.
+
+Services raise a `HubError` (NotFound, Forbidden, Conflict, Invalid, ...): a refusal a
+person can act on, with no HTTP in it. Each edge maps it once: here to a JSON response,
+in hub.live.events to an acknowledgement, in the web client to a page. `abort` is for the
+edges themselves (the request guard, a view).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import NoReturn
 import flask_smorest
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger("hub.errors")
 
@@ -23,6 +30,79 @@ FRIENDLY_MESSAGES = {
     415: "This type of content is not accepted here.",
     429: "Too many requests; wait and try again.",
 }
+
+
+class HubError(Exception):
+    """A refusal with a message a person can act on; `errors` names fields by location."""
+
+    status = 400
+
+    def __init__(
+        self, message: str, errors: dict | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        self.retry_after = retry_after
+
+
+class BadRequest(HubError):
+    status = 400
+
+
+class Unauthorized(HubError):
+    status = 401
+
+
+class Forbidden(HubError):
+    status = 403
+
+
+class NotFound(HubError):
+    """Missing, or hidden from the caller: the two are never told apart."""
+
+    status = 404
+
+
+class Conflict(HubError):
+    status = 409
+
+
+class TooLarge(HubError):
+    status = 413
+
+
+class UnsupportedType(HubError):
+    status = 415
+
+
+class Invalid(HubError):
+    status = 422
+
+
+class RateLimited(HubError):
+    status = 429
+
+
+_BY_STATUS = {
+    error.status: error
+    for error in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        TooLarge,
+        UnsupportedType,
+        Invalid,
+        RateLimited,
+    )
+}
+
+
+def error_for(status: int) -> type[HubError]:
+    """The HubError of a status, for refusals that carry one (a refused upload)."""
+    return _BY_STATUS[status]
 
 
 def abort(code: int, message: str, errors: dict | None = None, **kwargs) -> NoReturn:
@@ -61,6 +141,18 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_hub_error(error: HubError):
+    """A service's refusal, as the API answers every error."""
+    body = error_body(error.status, HTTP_STATUS_CODES[error.status], error.message)
+    if error.errors:
+        body["errors"] = error.errors
+    response = jsonify(body)
+    response.status_code = error.status
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def handle_unexpected_exception(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -92,5 +184,6 @@ def _first_error(errors) -> str | None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HubError, handle_hub_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_exception)

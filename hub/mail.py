@@ -16,7 +16,10 @@ def queue_mail(to: str, subject: str, body: str) -> None:
     outbox.emit("mail", to=to, subject=subject, body=body)
 
 
-@outbox.handles("mail")
+def init_app(app) -> None:
+    outbox.register("mail", send_mail_batch)
+
+
 def send_mail_batch(payloads: list[dict]) -> None:
     for mail in payloads:
         EmailMessage(subject=mail["subject"], body=mail["body"], to=[mail["to"]]).send()

@@ -1,4 +1,5 @@
-"""Health and readiness for load balancers and orchestrators."""
+"""Health and readiness for load balancers and orchestrators, and the live channel's
+AsyncAPI document."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import text
 
 from hub.blueprint import Blueprint
 from hub.extensions import db
+from hub.live import asyncapi
 
 blp = Blueprint("ops", __name__, description="Health checks")
 
@@ -15,6 +17,12 @@ blp = Blueprint("ops", __name__, description="Health checks")
 def healthz():
     """200 while the process is up."""
     return jsonify({"status": "ok"})
+
+
+@blp.route("/api/asyncapi.json", methods=["GET"])
+def asyncapi_json():
+    """The AsyncAPI 3 document of the live channel, beside the OpenAPI one."""
+    return jsonify(asyncapi.document())
 
 
 @blp.route("/readyz", methods=["GET"])

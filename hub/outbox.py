@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.db import utcnow
@@ -40,14 +40,10 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does one kind of outbox work, given a batch of payloads."""
-
-    def register(function: Handler) -> Handler:
-        _handlers[kind] = function
-        return function
-
-    return register
+def register(kind: str, handler: Handler) -> None:
+    """Name the function that does one kind of outbox work, given a batch of payloads
+    (each feature's `init_app` calls this)."""
+    _handlers[kind] = handler
 
 
 def emit(kind: str, **payload) -> None:
@@ -90,6 +86,17 @@ def drain(limit: int = BATCH_SIZE) -> int:
         db.session.commit()
         done += len(batch)
     return done
+
+
+def discard_pending(kind: str) -> int:
+    """Mark the pending work of one kind done without doing it; returns how much."""
+    discarded = db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.kind == kind, OutboxEvent.processed_at.is_(None))
+        .values(processed_at=utcnow(), last_error="discarded")
+    ).rowcount
+    db.session.commit()
+    return discarded
 
 
 def drain_all() -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from tests.factories import PASSWORD
 from tests.groups.helpers import API, counting_queries, make_group, reply, start_thread
 from tests.library.helpers import add_version, uploaded
 from tests.live.helpers import schedule, start
@@ -43,6 +44,12 @@ def build(app, factory) -> tuple[dict, dict]:
     owner = factory.person(name="Olive Owner")
     admin = factory.client_for(factory.user(is_admin=True, name="Ada Admin"))
     people = [factory.person(name=f"Colleague {n}") for n in range(MANY)]
+    email = owner.get(f"{API}/me").json["email"]
+    for _ in range(MANY):  # browser sessions, signed in from several places
+        signed_in = app.test_client().post(
+            f"{API}/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        assert signed_in.status_code == 200
     for _ in range(MANY):
         factory.user(approved_at=None)
         assert owner.post(f"{API}/auth/tokens", json={"name": "script"}).status_code == 201

@@ -239,3 +239,15 @@ def test_generated_live_sessions_hold_questions_and_transcripts(app):
                 assert f"## Questions ({shown}," in opening
             else:
                 assert session.transcript_thread_id is None
+
+
+def test_seeding_leaves_search_complete(app):
+    runner = app.test_cli_runner()
+    with app.app_context():  # as `flask` gives its commands
+        seeded = runner.invoke(args=["hub", "seed", "--scale", "tiny"])
+        checked = runner.invoke(args=["hub", "search", "check"])
+    assert seeded.exit_code == 0, seeded.output
+    assert "Indexed" in seeded.output
+    assert checked.exit_code == 0, checked.output
+    assert "The index matches the database." in checked.output
+    assert "missing: 0" in checked.output

@@ -309,3 +309,23 @@ def test_only_site_admins_deactivate_and_never_themselves(factory, person):
     assert admin.get(f"{API}/me").status_code == 200
     with factory.app.app_context():
         assert db.session.get(User, person.id).deactivated_at is None
+
+
+def test_registering_signs_you_in(client):
+    created = client.post(
+        f"{API}/auth/register",
+        json={
+            "email": "new.officer@leeds.gov.uk",
+            "password": "a long and unusual passphrase",
+            "name": "New Officer",
+            "role": "officer",
+        },
+    )
+    assert created.status_code == 201
+    me = client.get(f"{API}/me")
+    assert me.status_code == 200 and me.json["email"] == "new.officer@leeds.gov.uk"
+    token = client.get(f"{API}/auth/csrf").json["csrf_token"]
+    changed = client.patch(
+        f"{API}/me", json={"role": "councillor"}, headers={"X-CSRF-Token": token}
+    )
+    assert changed.status_code == 200 and changed.json["role"] == "councillor"

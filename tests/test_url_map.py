@@ -28,6 +28,7 @@ def test_the_public_endpoints_are_only_sign_up_sign_in_password_reset_health_and
         "auth.confirm_password_reset",
         "ops.healthz",
         "ops.readyz",
+        "ops.asyncapi_json",
         "api-docs.openapi_json",
         "api-docs.openapi_swagger_ui",
         "static",

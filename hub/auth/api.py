@@ -77,8 +77,11 @@ def _refused(response) -> bool:
 @blp.arguments(RegisterSchema)
 @blp.response(201, MeSchema)
 def register(data):
-    """Create an account."""
-    return service.register(data)
+    """Create an account, and sign in with it (the session cookie; its CSRF token from
+    GET /auth/csrf)."""
+    user = service.register(data)
+    _start_browser_session(user)
+    return user
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -89,6 +92,11 @@ def register(data):
 def login(data):
     """Sign in: sets the session cookie and returns the CSRF token for unsafe requests."""
     user = service.authenticate(data["email"], data["password"])
+    return {"user": user, "csrf_token": _start_browser_session(user).csrf_token}
+
+
+def _start_browser_session(user):
+    """A new server-side session, its key set as the cookie on this response."""
     cookie_name = current_app.config["SESSION_COOKIE_NAME"]
     record, key = service.sign_in(
         user, request.headers.get("User-Agent"), request.cookies.get(cookie_name)
@@ -99,7 +107,7 @@ def login(data):
         response.set_cookie(cookie_name, key, **sessions.cookie_options())
         return response
 
-    return {"user": user, "csrf_token": record.csrf_token}
+    return record
 
 
 @blp.route("/auth/logout", methods=["POST"])

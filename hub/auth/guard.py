@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.confirm_password_reset",
         "ops.healthz",
         "ops.readyz",
+        "ops.asyncapi_json",
         "api-docs.openapi_json",
         "api-docs.openapi_swagger_ui",
         "static",

@@ -11,6 +11,7 @@ from functools import cache
 from sqlalchemy import inspect
 from sqlalchemy.orm import Load, make_transient_to_detached
 
+from hub import compat
 from hub.auth.models import User
 from hub.extensions import db
 
@@ -30,7 +31,7 @@ def user_from_row(row) -> User:
     # As the ORM keeps a query's options with what it loads: reloading the user after a
     # commit then reads the row alone, not the expertise as well.
     state = inspect(user)
-    state.load_options, state.load_path = (_EXPERTISE_WHEN_ASKED,), mapper._path_registry
+    state.load_options, state.load_path = (_EXPERTISE_WHEN_ASKED,), compat.path_registry(mapper)
     db.session.add(user)
     return user
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from importlib import resources
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from hub.errors import RateLimited
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
@@ -46,8 +49,59 @@ def hash_password(password: str) -> str:
         method = current_app.config["HUB_PASSWORD_HASH"]
     except RuntimeError:  # outside an app context
         method = "scrypt"
-    return generate_password_hash(password, method=method)
+    return _hashing(generate_password_hash, password, method=method)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    return check_password_hash(password_hash, password)
+    return _hashing(check_password_hash, password_hash, password)
+
+
+# A password hash costs about a tenth of a second of CPU, by design. Under gevent that
+# would stop every websocket and request of the process while it runs, so it runs in
+# gevent's pool of real threads (hashlib's scrypt releases the interpreter lock); and only
+# a few at once: when people arrive at a live session together, the rest are told to try
+# again in a moment (429) rather than queue without end.
+WAIT_FOR_A_SLOT = 2.0  # seconds
+
+
+def _hashing(function, *args, **kwargs):
+    slots = _slots()
+    if not slots.acquire(timeout=WAIT_FOR_A_SLOT):
+        raise RateLimited(
+            "Many people are signing in at this moment; try again in a few seconds.",
+            retry_after=2,
+        )
+    try:
+        return _off_the_event_loop(function, *args, **kwargs)
+    finally:
+        slots.release()
+
+
+def _slots() -> threading.BoundedSemaphore:
+    """The app's hashes that may run at once (HUB_PASSWORD_HASH_SLOTS); one for the
+    process outside an app (commands)."""
+    try:
+        app = current_app._get_current_object()
+    except RuntimeError:
+        return _COMMAND_SLOTS
+    slots = app.extensions.get("hub_password_slots")
+    if slots is None:
+        slots = app.extensions.setdefault(
+            "hub_password_slots", threading.BoundedSemaphore(app.config["HUB_PASSWORD_HASH_SLOTS"])
+        )
+    return slots
+
+
+_COMMAND_SLOTS = threading.BoundedSemaphore(1)
+
+
+def _off_the_event_loop(function, *args, **kwargs):
+    """Run a CPU-bound call in a real thread under gevent; as it is elsewhere (each
+    request has its own thread there already)."""
+    try:
+        from gevent import get_hub, monkey
+    except ImportError:
+        return function(*args, **kwargs)
+    if not monkey.is_module_patched("threading"):
+        return function(*args, **kwargs)
+    return get_hub().threadpool.apply(function, args, kwargs)

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from hub.blueprint import Blueprint
 from hub.db import paginate
-from hub.groups import service
+from hub.groups import access, service
 from hub.groups.schemas import (
     GroupCreateSchema,
     GroupQuerySchema,
@@ -43,7 +43,7 @@ def list_groups(filters, pagination_parameters):
 @blp.response(200, GroupSchema)
 def get_group(group_id):
     """A group; 404 when it is hidden from you."""
-    return service.get_visible_group(current_user, group_id)
+    return access.get_visible_group(current_user, group_id)
 
 
 @blp.route("/groups/<int:group_id>", methods=["PATCH"])

@@ -25,13 +25,9 @@ from hub.auth.models import User
 from hub.db import lock_row, utcnow
 from hub.errors import abort
 from hub.extensions import db
+from hub.groups.access import get_readable_group, group_access, group_of_readable_content
 from hub.groups.models import Group
-from hub.groups.service import (
-    count_content,
-    get_readable_group,
-    group_access,
-    group_of_readable_content,
-)
+from hub.groups.service import count_content
 from hub.library import storage
 from hub.library.extraction import Extraction, extract_text
 from hub.library.filetypes import KINDS, Kind, Refused, detect, display_filename, extension_of

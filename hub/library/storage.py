@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import Flask, current_app
 
 CHUNK = 64 * 1024
+ABANDONED_AFTER_SECONDS = 3600
 KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -42,6 +44,24 @@ def root() -> Path:
 
 def max_upload_bytes() -> int:
     return int(current_app.config["HUB_MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+def remove_abandoned_uploads(app: Flask) -> int:
+    """Delete what a crashed process left half-received in `files/incoming/`; returns how
+    many. Only files unwritten for an hour: another process may be receiving one now."""
+    incoming = Path(app.config["HUB_DATA_DIR"]) / "files" / "incoming"
+    if not incoming.is_dir():
+        return 0
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
+    removed = 0
+    for path in incoming.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process removed or accepted it meanwhile
+            continue
+    return removed
 
 
 def receive(stream: BinaryIO, limit: int) -> Incoming:

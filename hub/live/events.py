@@ -27,11 +27,12 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from marshmallow import Schema, ValidationError
+from socketio import exceptions as socketio_exceptions
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import HTTPException
 
-from hub import policy
+from hub import policy, revocation
 from hub.auth import service as auth_service
 from hub.auth import sessions as browser_sessions
 from hub.auth.models import User
@@ -63,6 +64,7 @@ ERROR_CODES = {
     422: "invalid",
     429: "rate_limited",
 }
+REFUSAL_CODES = ("unauthorized", "forbidden")  # a refused connection's data.code
 LOOP_INTERVAL = 0.25  # seconds
 SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session every 2 s
 
@@ -70,13 +72,11 @@ SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session ever
 # --- Connecting ----------------------------------------------------------------------
 
 
-@socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
     runtime().connect(request.sid, _authenticate(auth))
     _start_loop()
 
 
-@socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_reason):
     runtime().disconnect(request.sid)
 
@@ -98,7 +98,8 @@ def _authenticate(auth) -> Connection:
         if not _origin_allowed():
             _refuse(
                 "Cookie sign-in is accepted only from this site's own pages; programs "
-                "connect with auth={'token': ...}."
+                "connect with auth={'token': ...}.",
+                code="forbidden",
             )
         return Connection(current_user.id, browser_session_id=browser_sessions.current_id())
     _refuse("Sign in first: connect with auth={'token': '<bearer token>'} or a session cookie.")
@@ -155,8 +156,11 @@ def without_websocket_compression(wsgi_app, path: str = "/socket.io"):
     return app
 
 
-def _refuse(message: str):
-    raise ConnectionRefusedError({"code": "unauthorized", "message": message})
+def _refuse(message: str, code: str = REFUSAL_CODES[0]):
+    """Refuse the connection with a reason the client shows: the JavaScript client's
+    `err.message` and `err.data.code` (Python's built-in ConnectionRefusedError would
+    lose both on the way)."""
+    raise socketio_exceptions.ConnectionRefusedError(message, {"code": code})
 
 
 # --- Client events -------------------------------------------------------------------
@@ -168,6 +172,24 @@ def _on(name: str, schema: Schema, action: Callable[[User, str, dict], dict]) ->
 
     handle.__name__ = f"on_{name}"
     socketio.on_event(name, handle, namespace=NAMESPACE)
+
+
+def register_handlers() -> None:
+    """Give the Socket.IO extension the namespace's handlers (once per process: they live
+    on the extension object, which every app of the process shares), before an app binds
+    it, and subscribe to revocations."""
+    if _registered:
+        return
+    _registered.append(True)
+    socketio.on_event("connect", on_connect, namespace=NAMESPACE)
+    socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
+    socketio.on_event("*", on_unknown_event, namespace=NAMESPACE)
+    for name, schema, action in CLIENT_EVENTS:
+        _on(name, schema, action)
+    revocation.subscribe(on_revocation)
+
+
+_registered: list[bool] = []
 
 
 def _answer(schema: Schema, action, payload) -> dict:
@@ -275,14 +297,24 @@ def chat(user: User, _sid: str, data: dict) -> dict:
     return {"message": service.chat(user, data["session_id"], data["text"])}
 
 
-_on("join", JoinSchema(), join)
-_on("leave", SessionRefSchema(), leave)
-_on("ask", AskSchema(), ask)
-_on("vote", VoteSchema(), vote)
-_on("unvote", VoteSchema(), unvote)
-_on("answer", AnswerSchema(), answer)
-_on("moderate", ModerateSchema(), moderate)
-_on("chat", ChatSchema(), chat)
+def on_unknown_event(event, *_payload) -> dict:
+    names = ", ".join(name for name, _schema, _action in CLIENT_EVENTS)
+    return _error(
+        "invalid", f"There is no event {str(event)[:60]!r} on /live; the events are {names}."
+    )
+
+
+# The client events: name, the schema of its payload, and what it does.
+CLIENT_EVENTS = (
+    ("join", JoinSchema(), join),
+    ("leave", SessionRefSchema(), leave),
+    ("ask", AskSchema(), ask),
+    ("vote", VoteSchema(), vote),
+    ("unvote", VoteSchema(), unvote),
+    ("answer", AnswerSchema(), answer),
+    ("moderate", ModerateSchema(), moderate),
+    ("chat", ChatSchema(), chat),
+)
 
 
 # --- Leaving rooms, presence and the sweep -------------------------------------------

@@ -7,7 +7,6 @@ processes share them; otherwise in this process, which then serves all live traf
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import threading
 import time
@@ -30,6 +29,7 @@ RATE_LIMITS = {
 }
 PRESENCE_INTERVAL = 1.0  # seconds between two presence events of one session, at least
 SOCKET_REGISTRY_TTL = 7 * 24 * 3600  # seconds; refreshed at each connect of the person
+REDIS_WARNING_INTERVAL = 30.0  # seconds between two warnings that Redis is away
 
 _SLIDING_WINDOW = """
 local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -79,11 +79,10 @@ def _connection_from_entry(user_id: int, entry: str) -> Connection:
 
 
 def redis_namespace(app: Flask) -> str:
-    """This deployment's prefix for Redis keys and its Socket.IO channel: named after its
-    database, so that two deployments (or test runs) sharing a Redis never count each
-    other's people or hear each other's events."""
-    database = app.config["SQLALCHEMY_DATABASE_URI"].encode()
-    return f"hub:live:{hashlib.sha1(database).hexdigest()[:10]}"
+    """The live channel's prefix for Redis keys, and its Socket.IO channel: under the
+    deployment's HUB_REDIS_PREFIX, so that two deployments sharing a Redis never count
+    each other's people or hear each other's events."""
+    return f"{app.config['HUB_REDIS_PREFIX']}:live"
 
 
 class LiveRuntime:
@@ -103,14 +102,34 @@ class LiveRuntime:
         self._unique = itertools.count()
         self.stopped = threading.Event()
         self.loop_started = False
+        self._warned_at: dict[str, float] = {}
 
     @property
     def redis(self):
         if self.redis_url and self._redis is None:
             import redis
 
-            self._redis = redis.Redis.from_url(self.redis_url, socket_timeout=5)
+            self._redis = redis.Redis.from_url(
+                self.redis_url, socket_timeout=5, socket_connect_timeout=1
+            )
         return self._redis
+
+    def _shared(self, what: str, call):
+        """Redis's answer to `call()`, or None when Redis does not answer: the caller then
+        uses this process's own state, so that live sessions go on while Redis is away
+        (limits and presence are per process until it is back). Warns at most every 30 s."""
+        try:
+            return call()
+        except Exception as error:
+            now = time.monotonic()
+            if now - self._warned_at.get(what, -REDIS_WARNING_INTERVAL) >= REDIS_WARNING_INTERVAL:
+                self._warned_at[what] = now
+                current_app.logger.warning(
+                    "Redis does not answer; %s are this process's own until it does (%s)",
+                    what,
+                    error,
+                )
+            return None
 
     # --- Ordering ----------------------------------------------------------------------
 
@@ -129,16 +148,20 @@ class LiveRuntime:
         now = time.time()
         if self.redis is not None:
             member = f"{now:.6f}:{next(self._unique)}:{id(self)}"
-            wait_ms = self.redis.eval(
-                _SLIDING_WINDOW,
-                1,
-                f"{self.prefix}:rate:{action}:{user_id}",
-                int(now * 1000),
-                int(window * 1000),
-                limit,
-                member,
+            wait_ms = self._shared(
+                "rate limits",
+                lambda: self.redis.eval(
+                    _SLIDING_WINDOW,
+                    1,
+                    f"{self.prefix}:rate:{action}:{user_id}",
+                    int(now * 1000),
+                    int(window * 1000),
+                    limit,
+                    member,
+                ),
             )
-            return max(1, -(-int(wait_ms) // 1000)) if int(wait_ms) else 0
+            if wait_ms is not None:
+                return max(1, -(-int(wait_ms) // 1000)) if int(wait_ms) else 0
         with self._guard:
             stamps = self._windows[(user_id, action)]
             while stamps and stamps[0] <= now - window:
@@ -158,21 +181,23 @@ class LiveRuntime:
             # them. A crashed process leaves stale entries, which are harmless (there is
             # nothing to disconnect) and expire.
             key = self._sockets_key(connection.user_id)
-            try:
-                self.redis.pipeline().hset(
-                    key, sid, f"{connection.token_id or ''}:{connection.browser_session_id or ''}"
-                ).expire(key, SOCKET_REGISTRY_TTL).execute()
-            except Exception:
-                current_app.logger.exception("socket registry update failed")
+            entry = f"{connection.token_id or ''}:{connection.browser_session_id or ''}"
+            self._shared(
+                "socket registrations",
+                lambda: (
+                    self.redis.pipeline()
+                    .hset(key, sid, entry)
+                    .expire(key, SOCKET_REGISTRY_TTL)
+                    .execute()
+                ),
+            )
 
     def sockets_of(self, user_id: int) -> dict[str, Connection]:
         """A person's sockets on every process (with Redis), else on this one."""
         if self.redis is not None:
-            try:
-                entries = self.redis.hgetall(self._sockets_key(user_id))
-            except Exception:
-                current_app.logger.exception("socket registry read failed; this process only")
-            else:
+            key = self._sockets_key(user_id)
+            entries = self._shared("socket registrations", lambda: self.redis.hgetall(key))
+            if entries is not None:
                 return {
                     sid.decode(): _connection_from_entry(user_id, entry.decode())
                     for sid, entry in entries.items()
@@ -221,10 +246,8 @@ class LiveRuntime:
         with self._guard:
             self.connections.pop(sid, None)
         if self.redis is not None:
-            try:
-                self.redis.hdel(self._sockets_key(connection.user_id), sid)
-            except Exception:
-                current_app.logger.exception("socket registry update failed")
+            key = self._sockets_key(connection.user_id)
+            self._shared("socket registrations", lambda: self.redis.hdel(key, sid))
 
     def sids_in(self, session_id: int) -> dict[str, int]:
         """This process's connections that joined the session, with their people."""
@@ -245,17 +268,19 @@ class LiveRuntime:
                 del present[user_id]
             self._presence_dirty.add(session_id)
         if self.redis is not None:
-            try:
-                self.redis.eval(
-                    _PRESENCE_CHANGE, 1, f"{self.prefix}:presence:{session_id}", user_id, delta
-                )
-            except Exception:
-                current_app.logger.exception("presence update failed")
+            key = f"{self.prefix}:presence:{session_id}"
+            self._shared(
+                "presence counts",
+                lambda: self.redis.eval(_PRESENCE_CHANGE, 1, key, user_id, delta),
+            )
 
     def presence_count(self, session_id: int) -> int:
         """How many people are in the session's room (on every process, with Redis)."""
         if self.redis is not None:
-            return int(self.redis.hlen(f"{self.prefix}:presence:{session_id}"))
+            key = f"{self.prefix}:presence:{session_id}"
+            count = self._shared("presence counts", lambda: self.redis.hlen(key))
+            if count is not None:
+                return int(count)
         with self._guard:
             return len(self._present.get(session_id, ()))
 
@@ -275,7 +300,13 @@ class LiveRuntime:
         for session_id in candidates:
             if self.redis is not None:
                 gate = f"{self.prefix}:presence-sent:{session_id}"
-                if not self.redis.set(gate, 1, nx=True, px=int(PRESENCE_INTERVAL * 1000)):
+                opened = self._shared(
+                    "presence counts",
+                    lambda gate=gate: self.redis.set(
+                        gate, 1, nx=True, px=int(PRESENCE_INTERVAL * 1000)
+                    ),
+                )
+                if opened is not None and not opened:
                     continue
             with self._guard:
                 self._presence_dirty.discard(session_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.auth.schemas import PersonRefField, PersonRefSchema
 from hub.fields import UtcDateTime
@@ -136,21 +136,16 @@ class LiveSessionDetailSchema(LiveSessionSchema):
 
 
 # --- Socket.IO payloads --------------------------------------------------------------
-# Unknown keys are ignored, so that clients may add their own (request ids and such).
+# A field an event does not take is refused (`invalid`), as REST refuses it: a client that
+# sends `since` for `since_seq` learns at once instead of missing its replay.
 
 
 class JoinSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     session_id = _id()
     since_seq = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
 
 
 class SessionRefSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     session_id = _id()
 
 

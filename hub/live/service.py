@@ -27,11 +27,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hub import policy
 from hub.auth.models import User
 from hub.auth.schemas import FORMER_MEMBER
-from hub.db import utcnow
+from hub.db import in_uk, utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
+from hub.groups.access import group_access, moderator_ids
 from hub.groups.models import Group, GroupBan, Membership
-from hub.groups.service import count_content, group_access, moderator_ids
+from hub.groups.service import count_content
 from hub.live.models import (
     LiveAnswer,
     LiveChatMessage,
@@ -51,6 +52,20 @@ log = logging.getLogger("hub.live")
 
 NAMESPACE = "/live"
 EVENT = "live_event"
+# Every `type` a live_event may have (API.md, docs/api.md, the AsyncAPI document).
+EVENT_TYPES = (
+    "session.started",
+    "session.ended",
+    "question.created",
+    "question.approved",
+    "question.hidden",
+    "question.voted",
+    "question.answered",
+    "question.pinned",
+    "question.unpinned",
+    "chat.message",
+    "presence",
+)
 NOT_FOUND = "There is no live session with this id, or you may not see it."
 QUESTION_NOT_FOUND = "There is no question with this id in this session, or you may not see it."
 NOT_LIVE = {
@@ -394,7 +409,7 @@ def presence_event(session_id: int, count: int) -> Outgoing | None:
 
 
 def sessions_of(user: User, group_id: int):
-    from hub.groups.service import get_readable_group
+    from hub.groups.access import get_readable_group
 
     group = get_readable_group(user, group_id)
     return (
@@ -406,7 +421,7 @@ def sessions_of(user: User, group_id: int):
 
 def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
     """A new session of the group, `scheduled`; owners and moderators only."""
-    from hub.groups.service import get_visible_group
+    from hub.groups.access import get_visible_group
 
     group = get_visible_group(user, group_id)
     access = group_access(user, group)
@@ -459,7 +474,7 @@ def start_session(user: User, session_id: int) -> LiveSession:
         live.started_at = utcnow()
         _record(outgoing, live.id, "session.started", lambda: session_view(live))
         group = attendance.group
-        from hub.groups.service import member_ids
+        from hub.groups.access import member_ids
 
         notify_many(
             set(member_ids(group.id)) - {user.id},
@@ -754,6 +769,10 @@ def _archive_transcript(user: User, group: Group, live: LiveSession) -> int | No
     return thread.id
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def transcript_title(live: LiveSession) -> str:
     return f"Live session transcript: {live.title}"[:200]
 
@@ -766,18 +785,16 @@ def transcript_body(live: LiveSession) -> str:
         .where(LiveQuestion.session_id == live.id, LiveQuestion.status == "visible")
         .order_by(LiveQuestion.pinned.desc(), LiveQuestion.vote_count.desc(), LiveQuestion.id)
     ).all()
-    when = live.started_at or live.starts_at
-    lines = [
-        f"Live session held on {when:%d %B %Y}, {when:%H:%M}"
-        f"{f' to {live.ended_at:%H:%M}' if live.ended_at else ''} UTC.",
-    ]
+    when = in_uk(live.started_at or live.starts_at)
+    until = f" to {in_uk(live.ended_at):%H:%M}" if live.ended_at else ""
+    lines = [f"Live session held on {when:%-d %B %Y}, {when:%H:%M}{until} {when:%Z} (UK time)."]
     if live.panelists:
         names = ", ".join(_quiet(p.user.name) for p in live.panelists)
         lines.append(f"Panelists: {names}.")
     if live.description:
         lines += ["", _quiet(live.description)]
     total_votes = sum(q.vote_count for q in questions)
-    lines += ["", f"## Questions ({len(questions)}, {total_votes} votes)", ""]
+    lines += ["", f"## Questions ({len(questions)}, {_count(total_votes, 'vote')})", ""]
     if not questions:
         lines.append("No questions were asked.")
     for number, question in enumerate(questions, 1):
@@ -786,7 +803,7 @@ def transcript_body(live: LiveSession) -> str:
             if question.anonymous
             else _quiet(question.author.name if question.author else FORMER_MEMBER["name"])
         )
-        votes = f"{question.vote_count} vote{'s' if question.vote_count != 1 else ''}"
+        votes = _count(question.vote_count, "vote")
         status = ", answered" if question.answered else ""
         lines.append(f"### Question {number}: {asker} ({votes}{status})")
         lines.append("")

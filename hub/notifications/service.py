@@ -221,7 +221,7 @@ def _unreadable_group_ids(user: User) -> list[int]:
 def _groups_mentioned_unreadable():
     """Built once: the groups the notifications of `caller_id` are about whose content they
     may not read (`readable_group_ids`, in SQL)."""
-    from hub.groups.service import readable_group_ids_select
+    from hub.groups.access import readable_group_ids_select
 
     caller = bindparam("caller_id")
     return (
@@ -330,7 +330,7 @@ def send_digest(user_id: int, now: datetime | None = None) -> bool:
 
 def _still_heard(user: User, notifications: list[Notification]) -> list[Notification]:
     """Those this person may still hear about: not from groups that banned or left them."""
-    from hub.groups.service import group_access
+    from hub.groups.access import group_access
 
     group_ids = {n.group_id for n in notifications if n.group_id is not None}
     groups = {g.id: g for g in db.session.scalars(select(Group).where(Group.id.in_(group_ids)))}

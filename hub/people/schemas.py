@@ -1,5 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
+from hub.auth.models import ROLES
 from hub.auth.schemas import PublicUserSchema
 from hub.fields import UtcDateTime
 
@@ -18,6 +19,7 @@ def _not_blank(value: str) -> None:
 
 class ProfileUpdateSchema(Schema):
     name = fields.Str(validate=[validate.Length(min=1, max=120), _not_blank])
+    role = fields.Str(validate=validate.OneOf(ROLES))
     job_title = fields.Str(allow_none=True, validate=validate.Length(max=160))
     organisation = fields.Str(allow_none=True, validate=validate.Length(max=160))
     region = fields.Str(allow_none=True, validate=validate.Length(max=80))

@@ -28,7 +28,7 @@ from hub.text import render_markdown
 
 
 def update_profile(user: User, changes: dict) -> User:
-    for field in ("name", "job_title", "organisation", "region"):
+    for field in ("name", "role", "job_title", "organisation", "region"):
         if field in changes:
             value = changes[field]
             setattr(user, field, value.strip() if isinstance(value, str) else value)

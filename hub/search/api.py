@@ -3,12 +3,10 @@
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
-from hub.search import cli, service
+from hub.search import service
 from hub.search.schemas import SearchQuerySchema, SearchResultSchema
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search")
-blp.record_once(lambda state: service.init_app(state.app))
-cli.register()
 
 
 @blp.route("/search", methods=["GET"])

@@ -30,6 +30,7 @@ from whoosh.idsets import DocIdSet
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Results, Searcher
 
+from hub import compat
 from hub.search import ranking
 from hub.search.snippets import Snippets
 
@@ -261,9 +262,9 @@ class WhooshBackend:
             self.path.mkdir(parents=True, exist_ok=True)
             storage = FileStorage(str(self.path))
             # Read segments through the file, not a memory map: Whoosh copies each mapped
-            # segment file into a BytesIO, which held the whole index (~700 MB at 450k
-            # documents) in every process. The operating system's page cache still keeps
-            # the hot parts in memory, shared between processes.
+            # segment file into a BytesIO, so every process that searched held the whole
+            # index in memory (docs/architecture.md). The operating system's page cache
+            # still keeps the hot parts in memory, shared between processes.
             storage.supports_mmap = False
             if index.exists_in(str(self.path)):
                 self._ix = storage.open_index()
@@ -307,7 +308,7 @@ class WhooshBackend:
                 segment = reader.segment() if hasattr(reader, "segment") else None
                 if segment is not None:
                     reusable[segment.segment_id()] = reader
-        toc = ix._read_toc()
+        toc = compat.index_toc(ix)
         readers = []
         for segment in toc.segments:
             reader = reusable.get(segment.segment_id())
@@ -630,7 +631,7 @@ class WhooshBackend:
 
     def _phrase_or_other_bits(self, seg: _Segment, leaf, q: query.Query) -> int:
         reader = leaf.reader()
-        if isinstance(q, query.Phrase) and ranking.is_plain_segment(reader):
+        if isinstance(q, query.Phrase) and compat.is_plain_segment(reader):
             candidates = seg.full
             for word in q.words:
                 candidates &= self._term_bits(seg, leaf, q.fieldname, word)
@@ -650,7 +651,7 @@ class WhooshBackend:
         bitmaps; anything else, such as a negation inside an Or, by Whoosh's matchers."""
         ranked = _ranking_query(q)
         if ranking.can_rank(ranked) and all(
-            ranking.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
+            compat.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
         ):
             segments = [
                 (leaf.reader(), seg.key, self._lengths(seg, leaf), offset, _mask(bits, seg.size))

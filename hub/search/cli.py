@@ -21,6 +21,11 @@ from hub.search import documents, service
 @with_appcontext
 def reindex(procs: int) -> None:
     """Rebuild the search index from the database, then swap it in."""
+    rebuild_with_progress(procs)
+
+
+def rebuild_with_progress(procs: int = 2) -> None:
+    """Rebuild the index from the database with a progress bar, and say how fast it went."""
     total = documents.count_all()
     started = time.perf_counter()
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
@@ -54,11 +59,3 @@ def check(fix: bool) -> None:
         click.echo(f"Repaired {problems} documents.")
     else:
         raise click.ClickException(f"{problems} documents differ; run with --fix to repair.")
-
-
-def register() -> None:
-    from hub.cli import hub_cli
-
-    if "reindex" not in hub_cli.commands:
-        hub_cli.add_command(reindex)
-        hub_cli.add_command(search_cli)

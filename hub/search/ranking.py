@@ -1,7 +1,7 @@
 """BM25F ranking of a set of matching documents, in arrays instead of Whoosh's matchers.
 
 Whoosh scores a query by walking every posting of every query word in Python, one call
-per posting: "adult social care" over 450k documents took ~200 ms. The matches are
+per posting, too slow for common words (docs/architecture.md, "Search"). The matches are
 already known here (the backend's bitmaps), so ranking needs only each query word's
 postings (document numbers and term weights, one read a word) and each
 document's field length, and BM25F in NumPy over whole posting lists: the same formula,
@@ -34,9 +34,9 @@ from itertools import chain
 
 import numpy as np
 from whoosh import query
-from whoosh.codec import whoosh3
-from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
+
+from hub import compat
 
 RANKED_FIELDS = ("title", "body")
 # byte_to_length for every length byte. (A document with a posting in a field has a
@@ -94,7 +94,7 @@ class PostingsCache:
         words = self._kept(key)
         if words is None:
             field = reader.schema[q.fieldname]
-            words = tuple(field.from_bytes(word) for word in q._btexts(reader) if word)
+            words = tuple(field.from_bytes(word) for word in compat.prefix_words(q, reader) if word)
             self._keep(key, words, _ENTRY_BYTES + _WORD_BYTES * len(words))
         return words
 
@@ -139,7 +139,7 @@ def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray
     documents out), and so do postings Whoosh keeps inline in the term's entry."""
     if (fieldname, text) not in reader:
         return _EMPTY
-    if not is_plain_segment(reader):
+    if not compat.is_plain_segment(reader):
         return _from_matcher(reader.postings(fieldname, text))
     blocks = _blocks(reader, fieldname, text, values=False)
     if blocks is None:
@@ -176,21 +176,22 @@ def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
     """Every word of one field of a segment with its documents (deleted ones included),
     in one pass along the term index and one read of the field's postings. A segment's
     group and type of each document are built from these when it is first opened:
-    ~12,000 words at full scale, where a lookup a word took ~2.5 s."""
-    if not is_plain_segment(reader):
+    ~12,000 words at full scale, too many to look up one at a time (docs/architecture.md)."""
+    if not compat.is_plain_segment(reader):
         for text in reader.field_terms(fieldname):
             yield text, read_postings(reader, fieldname, text)[0]
         return
     field = reader.schema[fieldname]
     entries = []
-    for (name, btext), info in reader._terms.items_from(fieldname, b""):
+    terms = compat.segment_terms(reader)
+    for (name, btext), info in terms.items_from(fieldname, b""):
         if name != fieldname:
             break
         entries.append((field.from_bytes(btext), info))
     extents = [_extent(info) for _text, info in entries if not info.is_inlined()]
     start = min((offset for offset, _length in extents), default=0)
     end = max((offset + length for offset, length in extents), default=0)
-    raw = reader._terms._postfile.get(start, end - start) if extents else b""
+    raw = compat.postings_bytes(terms, start, end - start) if extents else b""
     for text, info in entries:
         if info.is_inlined():
             yield text, np.array(info.inlined_postings()[0], dtype=np.int32)
@@ -216,12 +217,12 @@ def _blocks(reader, fieldname: str, text: str | bytes, values: bool = True):
     through the file (see `WhooshBackend._index`), where the matcher's reads of each
     block's header cost a call a few bytes."""
     btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    terms = reader._terms
+    terms = compat.segment_terms(reader)
     info = terms.term_info(fieldname, btext)
     if info.is_inlined():
         return None
     offset, length = _extent(info)
-    raw = terms._postfile.get(offset, length)
+    raw = compat.postings_bytes(terms, offset, length)
     return _parse_blocks(raw, values)
 
 
@@ -278,7 +279,8 @@ def _without_values(data: bytes, count: int):
 
 def _matcher(reader, fieldname: str, text: str | bytes):
     btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    return reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    terms = compat.segment_terms(reader)
+    return terms.matcher(fieldname, btext, reader.schema[fieldname].format)
 
 
 def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndarray:
@@ -432,15 +434,9 @@ def field_length_bytes(reader, fieldname: str, size: int) -> np.ndarray:
     """Each document's length of one field as Whoosh stores it: one byte, which
     `_LENGTH_OF_BYTE` decodes as Whoosh's scorer does."""
     codes = np.zeros(size, dtype=np.uint8)
-    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    if column is not None:
-        count = min(column._count, size)
-        codes[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+    stored = compat.field_length_bytes(reader, fieldname, size)
+    codes[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
     return codes
-
-
-def is_plain_segment(reader) -> bool:
-    return isinstance(reader, SegmentReader) and isinstance(reader._terms, whoosh3.W3TermsReader)
 
 
 class Ranker:

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from hub.extensions import db
-from hub.outbox import OutboxEvent, handles
+from hub.outbox import OutboxEvent
 from hub.search import documents
 from hub.search.backend import SearchDoc, WhooshBackend
 
@@ -43,7 +43,7 @@ def backend() -> WhooshBackend:
 
 def search(user, args: dict) -> dict:
     """One page of results for this person, in the shape of API.md's "Search"."""
-    from hub.groups.service import readable_group_ids
+    from hub.groups.access import readable_group_ids
 
     allowed = readable_group_ids(user)
     result = backend().search(
@@ -98,7 +98,6 @@ def search(user, args: dict) -> dict:
 # --- writing: the outbox handler --------------------------------------------------------
 
 
-@handles("search")
 def apply_changes(payloads: list[dict]) -> None:
     """Index or delete what changed, as the database has it now: one writer, one commit."""
     refs = {p["ref"] for p in payloads}

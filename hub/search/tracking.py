@@ -92,7 +92,14 @@ def _changed(obj, attributes: tuple[str, ...]) -> tuple[bool, set[str]]:
     return bool(changed), changed
 
 
-@event.listens_for(Session, "after_flush")
+def start() -> None:
+    """Listen to every session's flushes and ends (once per process)."""
+    if not event.contains(Session, "after_flush", _track_search_changes):
+        event.listen(Session, "after_flush", _track_search_changes)
+        event.listen(Session, "after_commit", _forget_search_refs)
+        event.listen(Session, "after_rollback", _forget_search_refs)
+
+
 def _track_search_changes(session: Session, _context) -> None:
     table = watches()
     seen: dict = session.info.setdefault("search_refs", {})
@@ -148,7 +155,5 @@ def _is_opening_post(obj) -> bool:
     return type(obj).__name__ == "Post" and bool(getattr(obj, "is_opening", False))
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def _forget_search_refs(session: Session) -> None:
     session.info.pop("search_refs", None)

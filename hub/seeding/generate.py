@@ -47,6 +47,16 @@ class Sizes:
 
 
 SCALES: dict[str, Sizes] = {
+    # A few seconds: for tests of the commands, and a first look.
+    "tiny": Sizes(
+        people=200,
+        groups=10,
+        posts=300,
+        conversations=40,
+        files=20,
+        live_sessions=4,
+        bench_groups=5,
+    ),
     "small": Sizes(
         people=2_000, groups=40, posts=5_000, conversations=600, files=500, live_sessions=20
     ),

@@ -19,7 +19,6 @@ app = create_app(
         "HUB_EMAIL_VERIFICATION": "off",
         "HUB_PASSWORD_HASH": "scrypt:1024:8:1",
         "MAIL_BACKEND": "locmem",
-        "RATELIMIT_STORAGE_URI": "memory://",
     }
 )
 

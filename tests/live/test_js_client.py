@@ -59,3 +59,24 @@ def test_the_official_javascript_client_joins_asks_and_hears(cast, server, clien
     # A Python client in the same room heard the same event with the same seq.
     seen = watcher.wait_for_types("question.created")[-1]
     assert seen == created[0]
+
+
+@pytest.mark.parametrize("database", ["sqlite"])
+def test_a_refused_connection_tells_the_javascript_client_why(server):
+    node = _node_client()
+    for token, code, words in (
+        (None, "unauthorized", "Sign in first"),
+        ("not-a-token", "unauthorized", "This token is not valid"),
+    ):
+        run = subprocess.run(
+            [node, "refused.js", server.url, *([token] if token else [])],
+            cwd=JS,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        answer = json.loads(run.stdout.splitlines()[-1])
+        assert answer["kind"] == "refused"
+        assert words in answer["message"], answer
+        assert answer["data"] == {"code": code}

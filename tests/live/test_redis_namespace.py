@@ -22,3 +22,12 @@ def test_each_deployment_publishes_on_its_own_channel(tmp_path):
     assert first != second
     assert first == first_again
     assert "flask-socketio" not in (first, second)
+
+
+def test_a_deployment_names_its_prefix_and_every_key_and_channel_starts_with_it(tmp_path):
+    redis_url = require_redis()
+    app = create_app(
+        {"HUB_DATA_DIR": str(tmp_path), "HUB_REDIS_URL": redis_url, "HUB_REDIS_PREFIX": "camden"}
+    )
+    assert socketio.server.manager.channel == "camden:live"
+    assert app.config["RATELIMIT_KEY_PREFIX"] == "camden"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.groups.helpers import notification_kinds
 from tests.live.helpers import API, end, schedule, start
 
@@ -122,7 +124,12 @@ def test_the_transcript_becomes_a_searchable_forum_thread(cast, clients):
     assert "Max Member" not in body  # the anonymous asker stays anonymous
     assert "Off-topic rant" not in body
     assert "Thanks all, very useful" in body
-    assert "1 vote" in body
+    assert "1 vote)" in body and "1 votes" not in body
+    assert "## Questions (2, 2 votes)" in body
+    assert re.search(
+        r"Live session held on \d{1,2} \w+ \d{4}, \d\d:\d\d to \d\d:\d\d (GMT|BST) \(UK time\)\.",
+        body,
+    ), body
     # Archiving a mention does not notify the person mentioned again.
     kinds = notification_kinds(cast.member)
     assert "mention" not in kinds

@@ -283,3 +283,15 @@ def test_presence_counts_people_at_most_once_a_second(cast, clients, count):
     time.sleep(max(0.0, 2.2 - (time.monotonic() - began)))
     elapsed = time.monotonic() - began
     assert 1 <= len(watchers[0].of_type("presence")) <= int(elapsed) + 1
+
+
+def test_unknown_events_and_fields_are_answered_invalid(cast, clients):
+    member = clients(cast.member.token)
+    answer = member.call("shout", {"session_id": cast.session_id})
+    assert answer["ok"] is False and answer["error"]["code"] == "invalid"
+    assert "join" in answer["error"]["message"]  # it names the events there are
+    # `since` for `since_seq`: refused rather than silently ignored (no replay would come).
+    refused = member.call("join", {"session_id": cast.session_id, "since": 0})
+    assert refused["ok"] is False and refused["error"]["code"] == "invalid"
+    assert "since" in refused["error"]["errors"]
+    assert member.ok("join", {"session_id": cast.session_id, "since_seq": 0})["seq"] == 0

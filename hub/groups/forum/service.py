@@ -25,13 +25,10 @@ from hub.auth.schemas import person_ref
 from hub.db import Listing, lock_row, paginate, utcnow
 from hub.errors import abort
 from hub.extensions import db
-from hub.groups.forum.models import Post, Thread, ThreadSubscription
-from hub.groups.models import Group, Membership
-from hub.groups.service import (
+from hub.groups.access import (
     access_columns,
     access_of,
     caller_id,
-    count_content,
     facts_with_access,
     get_readable_group,
     group_access,
@@ -39,6 +36,9 @@ from hub.groups.service import (
     require_readable_facts,
     require_readable_group_content,
 )
+from hub.groups.forum.models import Post, Thread, ThreadSubscription
+from hub.groups.models import Group, Membership
+from hub.groups.service import count_content
 from hub.notifications.service import notify_many
 from hub.policy import GroupAccess
 from hub.text import render_markdown

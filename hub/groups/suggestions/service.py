@@ -15,8 +15,8 @@ from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import abort
 from hub.extensions import db
+from hub.groups.access import get_readable_group, group_access, group_of_readable_content
 from hub.groups.models import Group
-from hub.groups.service import get_readable_group, group_access, group_of_readable_content
 from hub.groups.suggestions.models import Suggestion, SuggestionVote
 from hub.notifications.service import notify
 from hub.policy import GroupAccess
