@@ -95,6 +95,7 @@ def _socketio_async_mode() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from hub import ops
+    from hub.account import api as account_api
     from hub.auth import api as auth_api
     from hub.extensions import api
     from hub.feed import api as feed_api
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_api.blp,
         auth_api.admin_blp,
+        account_api.blp,
         people_api.blp,
         messages_api.blp,
         notifications_api.blp,

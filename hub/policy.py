@@ -168,6 +168,12 @@ def can_leave_group(group, access: GroupAccess) -> bool:
     return access.is_member
 
 
+def group_needs_an_owner(group) -> bool:
+    """Its last owner may not leave or close their account: someone must run it. An
+    archived group is only a record."""
+    return group.archived_at is None
+
+
 # --- Forum ---------------------------------------------------------------------------
 
 

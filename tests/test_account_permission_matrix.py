@@ -1,5 +1,6 @@
 """The accounts and site-admin endpoints, walked with every kind of caller: nobody acts on
-another person's sessions, tokens or password, and only site admins act on accounts.
+another person's sessions, tokens, password or account, and only site admins act on
+accounts.
 
 Each cell is called in a fresh little world: `target` owns a browser session and a token;
 the caller is nobody, the target themself, another person, or a site admin.
@@ -36,6 +37,10 @@ EXPECTED = {
     "POST /admin/users/{target}/reactivate": (401, 403, 403, 200),
     "GET /admin/accounts/awaiting-approval": (401, 403, 403, 200),
     "POST /admin/accounts/{target}/approve": (401, 403, 403, 200),
+    # The caller's own account, always: "other" and the admin close or export their own
+    # (test_closing_one_account_leaves_everyone_else_s, tests/account/test_closing.py).
+    "DELETE /me": (401, 204, 204, 204),
+    "GET /me/export": (401, 200, 200, 200),
     # Public: the same answer for anyone.
     "POST /auth/password-reset": (202, 202, 202, 202),
     "POST /auth/password-reset/confirm": (422, 422, 422, 422),
@@ -48,6 +53,7 @@ EXPECTED = {
 def _body(endpoint: str, target) -> dict:
     return {
         "POST /auth/tokens": {"name": "matrix"},
+        "DELETE /me": {"password": PASSWORD},
         "POST /auth/password": {
             "current_password": PASSWORD,
             "new_password": "an entirely new passphrase",
@@ -88,7 +94,7 @@ def test_the_table_covers_every_accounts_and_admin_route(app):
     routes = {
         f"{method} {rule.rule.removeprefix(API)}"
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("auth.", "admin."))
+        if rule.endpoint.startswith(("auth.", "admin.", "account."))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     covered = {
@@ -110,4 +116,5 @@ def test_each_caller_gets_what_the_table_says(app, factory, endpoint):
             assert response.json["message"], (endpoint, caller)
         if response.status_code != want:
             mismatches.append(f"{endpoint} as {caller}: {response.status_code}, expected {want}")
+        response.close()  # a streamed body (the export) nobody read ends here, in context
     assert mismatches == []

@@ -115,12 +115,7 @@ def _start_browser_session(user):
 def logout():
     """Sign out: this browser session ends on the server; its cookie stops working."""
     service.sign_out(current_user)
-    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
-
-    @after_this_request
-    def clear_cookie(response):
-        response.delete_cookie(cookie_name, **sessions.cookie_options())
-        return response
+    sessions.clear_cookie_with_response()
 
 
 @blp.route("/auth/csrf", methods=["GET"])

@@ -52,13 +52,31 @@ class PublicUserSchema(Schema):
 class PersonRefSchema(Schema):
     """A person named inside something else: `{id, name}`."""
 
-    id = fields.Int()
+    id = fields.Int(allow_none=True, metadata={"description": "null for a former member."})
     name = fields.Str()
 
 
-def person_ref(person_id: int | None, name: str | None) -> dict | None:
-    """What PersonRefSchema dumps, from a row's columns: None when the account is gone."""
-    return None if person_id is None else {"id": person_id, "name": name}
+# Who wrote what stays in a group once its author closed their account (hub/account).
+FORMER_MEMBER = {"id": None, "name": "Former member"}
+
+
+def person_ref(person_id: int | None, name: str | None) -> dict:
+    """What PersonRefSchema dumps, from a row's columns: a former member when the account
+    is gone."""
+    return dict(FORMER_MEMBER) if person_id is None else {"id": person_id, "name": name}
+
+
+class PersonRefField(fields.Nested):
+    """The person who wrote, uploaded or made something: `{id, name}`, or the former
+    member when their account is closed (the column was set to null)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(PersonRefSchema, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return dict(FORMER_MEMBER)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class MeSchema(PublicUserSchema):

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g, has_app_context
+from flask import after_this_request, current_app, g, has_app_context
 from sqlalchemy import bindparam, delete, select, update
 
 from hub.auth.loading import user_columns, user_from_row
@@ -134,6 +134,17 @@ def cookie_options() -> dict:
         "secure": config["SESSION_COOKIE_SECURE"],
         "path": "/",
     }
+
+
+def clear_cookie_with_response() -> None:
+    """The browser forgets its session cookie with this request's response (signing out,
+    closing the account): the session behind it has ended already."""
+    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
+
+    @after_this_request
+    def clear_cookie(response):
+        response.delete_cookie(cookie_name, **cookie_options())
+        return response
 
 
 @cache

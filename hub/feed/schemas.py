@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
 
 
@@ -25,7 +25,7 @@ class FeedItemSchema(Schema):
     title = fields.Str()
     body = fields.Str()
     body_html = fields.Str()
-    author = fields.Nested(PersonRefSchema, allow_none=True)
+    author = PersonRefField()
     group = fields.Nested(GroupRefSchema)
     thread = fields.Nested(ThreadRefSchema, allow_none=True)
     url = fields.Str(metadata={"description": "Where the API serves it."})

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField, PersonRefSchema
 from hub.fields import UtcDateTime, is_set
 from hub.groups.models import ROLES, VISIBILITIES
 
@@ -84,5 +84,5 @@ class InvitationCreateSchema(Schema):
 class InvitationSchema(Schema):
     group_id = fields.Int()
     user = fields.Nested(PersonRefSchema)
-    invited_by = fields.Nested(PersonRefSchema, allow_none=True)
+    invited_by = PersonRefField()
     created_at = UtcDateTime()

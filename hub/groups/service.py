@@ -245,6 +245,35 @@ def leave_group(user: User, group_id: int) -> None:
     group_access_lost(group.id, user.id)
 
 
+def end_memberships_of(user: User) -> None:
+    """Take a person who closes their account out of every group, keeping the groups'
+    member counts; 409 while they are the last owner of a group that needs one."""
+    owned = db.session.scalars(
+        select(Group)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id, Membership.role == "owner")
+        .order_by(Group.name)
+    ).all()
+    stranded = [g for g in owned if policy.group_needs_an_owner(g) and _owner_count(g.id) == 1]
+    if stranded:
+        names = ", ".join(f"{g.name} (id {g.id})" for g in stranded)
+        abort(
+            409,
+            f"You are the last owner of {names}: make another member an owner first "
+            "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group, "
+            "then close your account.",
+        )
+    theirs = select(Membership.group_id).where(Membership.user_id == user.id)
+    db.session.execute(
+        update(Group)
+        .where(Group.id.in_(theirs))
+        .values(member_count=Group.member_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Membership, Invitation, JoinRequest):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+
+
 def members_of(user: User, group_id: int):
     """The members with their roles: owners, then moderators, then members."""
     group, access = visible_group_and_access(user, group_id)

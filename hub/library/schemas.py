@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
 from hub.groups.schemas import TAG
 from hub.library.filetypes import ACCEPTED
@@ -114,7 +114,7 @@ class FileSchema(Schema):
         allow_none=True,
         metadata={"description": "Why no text could be read, when text_extracted is false."},
     )
-    uploaded_by = fields.Nested(PersonRefSchema, allow_none=True)
+    uploaded_by = PersonRefField()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 
@@ -127,5 +127,5 @@ class VersionSchema(Schema):
     size = fields.Int()
     text_extracted = fields.Bool()
     text_extraction_error = fields.Str(allow_none=True)
-    uploaded_by = fields.Nested(PersonRefSchema, allow_none=True)
+    uploaded_by = PersonRefField()
     created_at = UtcDateTime()

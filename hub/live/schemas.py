@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField, PersonRefSchema
 from hub.fields import UtcDateTime
 
 QUESTION_MAX = 1_000
@@ -75,7 +75,7 @@ class QuestionCreateSchema(Schema):
 class LiveAnswerSchema(Schema):
     id = fields.Int()
     text = fields.Str()
-    author = fields.Nested(PersonRefSchema, allow_none=True)
+    author = PersonRefField()
     created_at = fields.Str(metadata={"description": "ISO 8601, UTC."})
 
 
@@ -85,7 +85,9 @@ class LiveQuestionSchema(Schema):
     id = fields.Int()
     text = fields.Str()
     author = fields.Nested(
-        PersonRefSchema, allow_none=True, metadata={"description": "null when anonymous."}
+        PersonRefSchema,
+        allow_none=True,
+        metadata={"description": "null when anonymous; a former member's id is null."},
     )
     anonymous = fields.Bool()
     votes = fields.Int()
@@ -116,7 +118,7 @@ class LiveSessionSchema(Schema):
         lambda s: [{"id": p.user.id, "name": p.user.name} for p in s.panelists],
         metadata={"description": "[{id, name}]"},
     )
-    created_by = fields.Nested(PersonRefSchema, allow_none=True)
+    created_by = PersonRefField()
     created_at = UtcDateTime()
     started_at = UtcDateTime(allow_none=True)
     ended_at = UtcDateTime(allow_none=True)

@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hub import policy
 from hub.auth.models import User
+from hub.auth.schemas import FORMER_MEMBER
 from hub.db import in_uk, utcnow
 from hub.errors import abort
 from hub.extensions import db, socketio
@@ -180,8 +181,8 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
 
 
-def _person(user: User | None) -> dict | None:
-    return None if user is None else {"id": user.id, "name": user.name}
+def _person(user: User | None) -> dict:
+    return dict(FORMER_MEMBER) if user is None else {"id": user.id, "name": user.name}
 
 
 def question_view(question: LiveQuestion) -> dict:
@@ -799,8 +800,8 @@ def transcript_body(live: LiveSession) -> str:
     for number, question in enumerate(questions, 1):
         asker = (
             "Anonymous"
-            if question.anonymous or question.author is None
-            else _quiet(question.author.name)
+            if question.anonymous
+            else _quiet(question.author.name if question.author else FORMER_MEMBER["name"])
         )
         votes = _count(question.vote_count, "vote")
         status = ", answered" if question.answered else ""
@@ -829,3 +830,19 @@ def transcript_body(live: LiveSession) -> str:
 def _quiet(text: str) -> str:
     """Archiving is not mentioning: `@` written as an entity does not notify anyone."""
     return text.replace("@", "&#64;")
+
+
+def withdraw_votes_of(user: User) -> None:
+    """Take back the votes of a person who closes their account, keeping the questions'
+    counts (no event is sent: the next join or vote shows the new count)."""
+    voted = list(
+        db.session.scalars(select(LiveVote.question_id).where(LiveVote.user_id == user.id))
+    )
+    db.session.execute(delete(LiveVote).where(LiveVote.user_id == user.id))
+    for start in range(0, len(voted), 500):
+        db.session.execute(
+            update(LiveQuestion)
+            .where(LiveQuestion.id.in_(voted[start : start + 500]))
+            .values(vote_count=LiveQuestion.vote_count - 1)
+            .execution_options(synchronize_session=False)
+        )

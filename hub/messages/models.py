@@ -44,9 +44,11 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Null once the sender closed their account: the others keep the whole conversation,
+    # the message shown as from a former member.
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    sender: Mapped[User] = relationship(lazy="selectin")
+    sender: Mapped[User | None] = relationship(lazy="selectin")

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
 
 MAX_MESSAGE_LENGTH = 10_000
@@ -24,7 +24,7 @@ class ConversationCreateSchema(Schema):
 class MessageSchema(Schema):
     id = fields.Int()
     conversation_id = fields.Int()
-    author = fields.Nested(PersonRefSchema, attribute="sender")
+    author = PersonRefField(attribute="sender")
     body = fields.Str()
     body_html = fields.Str()
     created_at = UtcDateTime()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import aliased
 
 from hub import policy
@@ -185,3 +185,25 @@ def messages_of(user: User, conversation_id: int):
     mine.last_read_at = utcnow()
     db.session.commit()
     return select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+
+
+def leave_every_conversation(user: User) -> None:
+    """Take a person who closes their account out of their conversations. The others keep
+    the messages (shown as from a former member); a conversation left with nobody goes."""
+    theirs = list(
+        db.session.scalars(
+            select(ConversationParticipant.conversation_id).where(
+                ConversationParticipant.user_id == user.id
+            )
+        )
+    )
+    db.session.execute(
+        delete(ConversationParticipant).where(ConversationParticipant.user_id == user.id)
+    )
+    someone_left = exists().where(ConversationParticipant.conversation_id == Conversation.id)
+    for start in range(0, len(theirs), 500):
+        db.session.execute(
+            delete(Conversation).where(
+                Conversation.id.in_(theirs[start : start + 500]), ~someone_left
+            )
+        )

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 
 from hub import policy
 from hub.auth.models import User
@@ -177,17 +177,29 @@ def notification_page(user: User, unread_only: bool, pagination_parameters) -> l
 @cache
 def _notifications(unread_only: bool, hide_groups: bool) -> Listing:
     """Built once for each shape: the notifications `caller_id` may still see."""
-    statement = select(
+    statement = _shown_columns().where(_still_visible(hide_groups))
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))
+    return Listing(statement.order_by(Notification.id.desc()))
+
+
+def _shown_columns():
+    return select(
         Notification.id,
         Notification.kind,
         Notification.group_id,
         Notification.data,
         Notification.created_at,
         Notification.read_at,
-    ).where(_still_visible(hide_groups))
-    if unread_only:
-        statement = statement.where(Notification.read_at.is_(None))
-    return Listing(statement.order_by(Notification.id.desc()))
+    )
+
+
+def every_visible_notification(user: User) -> tuple[Select, dict]:
+    """A select of all the notifications GET /notifications shows you, oldest first, with
+    its parameters (for the export of your data)."""
+    unreadable = _unreadable_group_ids(user)
+    statement = _shown_columns().where(_still_visible(bool(unreadable))).order_by(Notification.id)
+    return statement, {"caller_id": user.id, "unreadable": unreadable}
 
 
 def unread_count(user: User) -> int:

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
 
 MAX_POST_LENGTH = 50_000
@@ -37,7 +37,7 @@ class PostSchema(Schema):
     id = fields.Int()
     thread_id = fields.Int()
     group_id = fields.Int()
-    author = fields.Nested(PersonRefSchema, allow_none=True)
+    author = PersonRefField()
     body = fields.Str()
     body_html = fields.Str()
     reply_to = fields.Int(attribute="reply_to_id", allow_none=True)
@@ -49,7 +49,7 @@ class ThreadSchema(Schema):
     id = fields.Int()
     group_id = fields.Int()
     title = fields.Str()
-    author = fields.Nested(PersonRefSchema, allow_none=True)
+    author = PersonRefField()
     pinned = fields.Bool()
     locked = fields.Bool()
     post_count = fields.Int()

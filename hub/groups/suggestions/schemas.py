@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from hub.auth.schemas import PersonRefSchema
+from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
 from hub.groups.suggestions.models import STATUSES
 
@@ -39,7 +39,7 @@ class SuggestionSchema(Schema):
     title = fields.Str()
     body = fields.Str()
     body_html = fields.Str()
-    author = fields.Nested(PersonRefSchema, allow_none=True)
+    author = PersonRefField()
     status = fields.Str()
     votes = fields.Int(metadata={"description": "How many members voted for it."})
     voted = fields.Bool(metadata={"description": "Whether you voted for it."})

@@ -1,0 +1,1 @@
+"""Closing your own account (erasure) and taking your data with you (export)."""
