@@ -55,6 +55,10 @@ class PersonRefSchema(Schema):
     name = fields.Str()
 
 
+# Who did something, once their account is erased: what they did stays, by nobody named.
+FORMER_MEMBER = {"id": None, "name": "Former member"}
+
+
 def person_ref(person_id: int | None, name: str | None) -> dict | None:
     """What PersonRefSchema dumps, from a row's columns: None when the account is gone."""
     return None if person_id is None else {"id": person_id, "name": name}
