@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import lock_row, utcnow
 from hub.errors import abort
 from hub.extensions import db
 from hub.groups.forum.models import Post, Thread
@@ -161,7 +161,8 @@ def _newest_first(status: str | None):
 
 def close_report(user: User, report_id: int, status: str, note: str | None) -> Report:
     """Resolve or dismiss a report (whoever may see it); recorded in the audit log."""
-    report = db.session.get(Report, report_id, with_for_update=True, populate_existing=True)
+    # Locked, so that two reviewers at once cannot both close it.
+    report = db.session.get(Report, report_id) if lock_row(Report, report_id) else None
     group = db.session.get(Group, report.group_id) if report and report.group_id else None
     access = group_access(user, group) if group is not None else None
     if report is None or not policy.can_resolve_report(user, group, access):
