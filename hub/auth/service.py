@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.orm import Load, make_transient_to_detached
 
 from hub import policy
+from hub.audit import service as audit
 from hub.auth.models import ApiToken, User
 from hub.auth.passwords import hash_password, verify_password
 from hub.db import run, utcnow
@@ -126,6 +127,7 @@ def approve_account(admin: User, user_id: int) -> User:
         abort(404, "There is no account with this id.")
     if user.approved_at is None:
         user.approved_at = utcnow()
+        audit.record(admin, "account.approved", "person", user.id)
         queue_mail(
             user.email,
             "Your Knowledge Hub account is approved",

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import Listing, paginate, run, utcnow, value_list, values_of
 from hub.errors import abort
@@ -563,6 +564,7 @@ def _pending_request(user: User, group_id: int, requester_id: int) -> tuple[Grou
 def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
     group, _ = _pending_request(user, group_id, requester_id)
     _add_member(group, requester_id)
+    record(user, "request.approved", "person", requester_id, group.id)
     notify(
         requester_id,
         "join_approved",
@@ -574,8 +576,9 @@ def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
 
 
 def decline_join_request(user: User, group_id: int, requester_id: int) -> None:
-    _, request = _pending_request(user, group_id, requester_id)
+    group, request = _pending_request(user, group_id, requester_id)
     db.session.delete(request)
+    record(user, "request.declined", "person", requester_id, group.id)
     db.session.commit()
 
 
@@ -599,11 +602,14 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
         abort(409, "This person is already a member of the group.")
     invitation = db.session.get(Invitation, (group.id, invitee.id))
     if invitation is None:
-        db.session.execute(
+        lifted = db.session.execute(
             delete(GroupBan).where(GroupBan.group_id == group.id, GroupBan.user_id == invitee.id)
-        )
+        ).rowcount
+        if lifted:
+            record(user, "ban.lifted", "person", invitee.id, group.id, {"by_invitation": True})
         invitation = Invitation(group_id=group.id, user_id=invitee.id, invited_by_id=user.id)
         db.session.add(invitation)
+        record(user, "invitation.created", "person", invitee.id, group.id)
         # No group_id on the notification: the invitee cannot read the group yet.
         notify(invitee.id, "invitation", {"group": _group_ref(group), "user": _ref(user)})
         db.session.commit()
@@ -619,6 +625,15 @@ def change_member_role(user: User, group_id: int, member_id: int, role: str) -> 
         abort(404, "This person is not a member of this group.")
     if membership.role == "owner" and role != "owner" and _owner_count(group.id) == 1:
         abort(409, "This is the group's last owner: make another member an owner first.")
+    if membership.role != role:
+        record(
+            user,
+            "member.role_changed",
+            "person",
+            member_id,
+            group.id,
+            {"role": role, "previous_role": membership.role},
+        )
     membership.role = role
     db.session.commit()
     return membership
@@ -638,6 +653,8 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
         if membership.role == "owner" and _owner_count(group.id) == 1:
             abort(409, "This is the group's last owner: make another member an owner first.")
         _remove_member(group, member_id)
+        if not ban:
+            record(user, "member.removed", "person", member_id, group.id)
     elif not ban:
         abort(404, "This person is not a member of this group.")
     elif db.session.get(User, member_id) is None:
@@ -649,6 +666,34 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
             )
         if db.session.get(GroupBan, (group.id, member_id)) is None:
             db.session.add(GroupBan(group_id=group.id, user_id=member_id, banned_by_id=user.id))
+            detail = {"was_member": membership is not None}
+            record(user, "member.banned", "person", member_id, group.id, detail)
+    db.session.commit()
+
+
+def lift_ban(user: User, group_id: int, banned_id: int) -> None:
+    """Lift a ban: the person may join again as the group's visibility allows."""
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_lift_ban(group, access):
+        abort(403, "Only the group's owners and moderators can lift bans.")
+    ban = db.session.get(GroupBan, (group.id, banned_id))
+    if ban is None:
+        abort(404, "This person is not banned from this group.")
+    db.session.delete(ban)
+    record(user, "ban.lifted", "person", banned_id, group.id)
+    db.session.commit()
+
+
+def cancel_invitation(user: User, group_id: int, invitee_id: int) -> None:
+    """Withdraw a pending invitation: the person's join then gets what anyone's would."""
+    group, access = _visible(user, group_id, lock=True)
+    if not policy.can_cancel_invitation(group, access):
+        abort(403, "Only the group's owners and moderators can cancel invitations.")
+    invitation = db.session.get(Invitation, (group.id, invitee_id))
+    if invitation is None:
+        abort(404, "This person has no pending invitation to this group.")
+    db.session.delete(invitation)
+    record(user, "invitation.cancelled", "person", invitee_id, group.id)
     db.session.commit()
 
 

@@ -173,6 +173,28 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (204, 204, 204, 204),
     },
+    "DELETE /groups/{id}/bans/{banned}": {
+        "anonymous": NOBODY,
+        "non_member": REFUSED,
+        "requester": REFUSED,
+        "invitee": REFUSED,
+        "member": (403, 403, 403, 403),
+        "moderator": (204, 204, 204, 204),
+        "owner": (204, 204, 204, 204),
+        "banned": REFUSED,
+        "site_admin": (204, 204, 204, 204),
+    },
+    "DELETE /groups/{id}/invitations/{invitee}": {
+        "anonymous": NOBODY,
+        "non_member": REFUSED,
+        "requester": REFUSED,
+        "invitee": REFUSED,
+        "member": (403, 403, 403, 403),
+        "moderator": (204, 204, 204, 204),
+        "owner": (204, 204, 204, 204),
+        "banned": REFUSED,
+        "site_admin": (204, 204, 204, 204),
+    },
 }
 
 # Whether the group shows in GET /groups (the directory).
@@ -251,7 +273,11 @@ def build_world(app, factory) -> World:
 def call(world: World, endpoint: str, persona: str, group_id: int):
     method, template = endpoint.split(" ")
     path = API + template.format(
-        id=group_id, requester=world.ids["requester"], member=world.ids["member"]
+        id=group_id,
+        requester=world.ids["requester"],
+        member=world.ids["member"],
+        banned=world.ids["banned"],
+        invitee=world.ids["invitee"],
     )
     body = None
     if endpoint == "PATCH /groups/{id}":
@@ -296,6 +322,8 @@ def test_the_table_covers_every_persona_and_every_group_route(app):
         .replace("{id}", "<int:group_id>")
         .replace("{requester}", "<int:user_id>")
         .replace("{member}", "<int:user_id>")
+        .replace("{banned}", "<int:user_id>")
+        .replace("{invitee}", "<int:user_id>")
         for endpoint in EXPECTED
     }
     assert routes - {"GET /groups", "POST /groups"} == covered
