@@ -74,6 +74,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         "HUB_OUTBOX_DRAIN": _env("HUB_OUTBOX_DRAIN", "worker" if production else "thread"),
         # werkzeug's method string; tests use a cheaper scrypt cost to stay quick.
         "HUB_PASSWORD_HASH": _env("HUB_PASSWORD_HASH", "scrypt"),
+        # `flask hub prune`: audit entries kept six years (the UK limitation period for
+        # claims), closed reports one year after they were closed; open reports always.
+        "HUB_AUDIT_RETENTION_DAYS": int(_env("HUB_AUDIT_RETENTION_DAYS", "2190")),
+        "HUB_REPORT_RETENTION_DAYS": int(_env("HUB_REPORT_RETENTION_DAYS", "365")),
         "HUB_BASE_URL": _env("HUB_BASE_URL", f"http://127.0.0.1:{port}"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
