@@ -673,27 +673,44 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
 
 def lift_ban(user: User, group_id: int, banned_id: int) -> None:
     """Lift a ban: the person may join again as the group's visibility allows."""
-    group, access = _visible(user, group_id, lock=True)
-    if not policy.can_lift_ban(group, access):
-        abort(403, "Only the group's owners and moderators can lift bans.")
-    ban = db.session.get(GroupBan, (group.id, banned_id))
-    if ban is None:
-        abort(404, "This person is not banned from this group.")
-    db.session.delete(ban)
-    record(user, "ban.lifted", "person", banned_id, group.id)
-    db.session.commit()
+    _withdraw(
+        user,
+        group_id,
+        GroupBan,
+        banned_id,
+        policy.can_lift_ban,
+        "Only the group's owners and moderators can lift bans.",
+        "This person is not banned from this group.",
+        "ban.lifted",
+    )
 
 
 def cancel_invitation(user: User, group_id: int, invitee_id: int) -> None:
     """Withdraw a pending invitation: the person's join then gets what anyone's would."""
+    _withdraw(
+        user,
+        group_id,
+        Invitation,
+        invitee_id,
+        policy.can_cancel_invitation,
+        "Only the group's owners and moderators can cancel invitations.",
+        "This person has no pending invitation to this group.",
+        "invitation.cancelled",
+    )
+
+
+def _withdraw(
+    user: User, group_id: int, model, person_id: int, rule, refused: str, missing: str, action: str
+) -> None:
+    """Delete a person's ban or invitation (`model`) as `rule` allows, and audit it."""
     group, access = _visible(user, group_id, lock=True)
-    if not policy.can_cancel_invitation(group, access):
-        abort(403, "Only the group's owners and moderators can cancel invitations.")
-    invitation = db.session.get(Invitation, (group.id, invitee_id))
-    if invitation is None:
-        abort(404, "This person has no pending invitation to this group.")
-    db.session.delete(invitation)
-    record(user, "invitation.cancelled", "person", invitee_id, group.id)
+    if not rule(group, access):
+        abort(403, refused)
+    row = db.session.get(model, (group.id, person_id))
+    if row is None:
+        abort(404, missing)
+    db.session.delete(row)
+    record(user, action, "person", person_id, group.id)
     db.session.commit()
 
 

@@ -28,6 +28,19 @@ NON_MEMBERS = ("non_member", "requester", "invitee", "banned")
 REFUSED = (403, 403, 403, 404)
 NOBODY = (401, 401, 401, 401)
 
+# Lifting a ban, cancelling an invitation: the group's owners and moderators, 204.
+MODERATORS_UNDO = {
+    "anonymous": NOBODY,
+    "non_member": REFUSED,
+    "requester": REFUSED,
+    "invitee": REFUSED,
+    "member": (403, 403, 403, 403),
+    "moderator": (204, 204, 204, 204),
+    "owner": (204, 204, 204, 204),
+    "banned": REFUSED,
+    "site_admin": (204, 204, 204, 204),
+}
+
 #                                 open  restricted private hidden
 EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
     "GET /groups/{id}": {
@@ -173,28 +186,8 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (204, 204, 204, 204),
     },
-    "DELETE /groups/{id}/bans/{banned}": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
-    "DELETE /groups/{id}/invitations/{invitee}": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
+    "DELETE /groups/{id}/bans/{banned}": MODERATORS_UNDO,
+    "DELETE /groups/{id}/invitations/{invitee}": MODERATORS_UNDO,
 }
 
 # Whether the group shows in GET /groups (the directory).
