@@ -192,3 +192,24 @@ def test_a_report_of_a_group_is_closed_only_by_its_moderators_and_site_admins(ca
     assert cast.admin.patch(url, json={"status": "dismissed"}).status_code == 200
     bad = cast.admin.patch(url, json={"status": "open"})
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("target_type", ["file", "suggestion", "thread"])
+def test_files_suggestions_and_threads_are_reported_into_their_groups_list(cast, target_type):
+    group_id, thread, _post = private_group_with_a_post(cast)
+    if target_type == "file":
+        target_id = uploaded(cast.other, group_id)["id"]
+    elif target_type == "suggestion":
+        body = {"title": "Share templates", "body": "Please."}
+        made = cast.other.post(f"{API}/groups/{group_id}/suggestions", json=body)
+        target_id = made.json["id"]
+    else:
+        target_id = thread["id"]
+
+    made = report(cast.member, target_type, target_id)
+
+    assert made.status_code == 201, made.json
+    assert made.json["group_id"] == group_id
+    listed = cast.moderator.get(f"{API}/groups/{group_id}/reports").json
+    assert [(r["target_type"], r["target_id"]) for r in listed] == [(target_type, target_id)]
+    assert report(cast.outsider, target_type, target_id).status_code == 404
