@@ -28,8 +28,9 @@ NON_MEMBERS = ("non_member", "requester", "invitee", "banned")
 REFUSED = (403, 403, 403, 404)
 NOBODY = (401, 401, 401, 401)
 
-# Lifting a ban, cancelling an invitation: the group's owners and moderators, 204.
-MODERATORS_UNDO = {
+# Declining, removing, banning, lifting a ban, cancelling an invitation: the group's
+# owners and moderators (and site admins), 204.
+MODERATORS_204 = {
     "anonymous": NOBODY,
     "non_member": REFUSED,
     "requester": REFUSED,
@@ -131,17 +132,7 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (200, 200, 200, 200),
     },
-    "POST /groups/{id}/requests/{requester}/decline": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
+    "POST /groups/{id}/requests/{requester}/decline": MODERATORS_204,
     "POST /groups/{id}/invitations": {
         "anonymous": NOBODY,
         "non_member": REFUSED,
@@ -164,30 +155,10 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (200, 200, 200, 200),
     },
-    "DELETE /groups/{id}/members/{member}": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
-    "DELETE /groups/{id}/members/{member}?ban=true": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
-    "DELETE /groups/{id}/bans/{banned}": MODERATORS_UNDO,
-    "DELETE /groups/{id}/invitations/{invitee}": MODERATORS_UNDO,
+    "DELETE /groups/{id}/members/{member}": MODERATORS_204,
+    "DELETE /groups/{id}/members/{member}?ban=true": MODERATORS_204,
+    "DELETE /groups/{id}/bans/{banned}": MODERATORS_204,
+    "DELETE /groups/{id}/invitations/{invitee}": MODERATORS_204,
 }
 
 # Whether the group shows in GET /groups (the directory).
