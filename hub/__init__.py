@@ -96,6 +96,7 @@ def _socketio_async_mode() -> str:
 def _register_blueprints(app: Flask) -> None:
     from hub import ops
     from hub.account import api as account_api
+    from hub.audit import api as audit_api
     from hub.auth import api as auth_api
     from hub.extensions import api
     from hub.feed import api as feed_api
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
     from hub.people import api as people_api
+    from hub.reports import api as reports_api
     from hub.search import api as search_api
 
     app.register_blueprint(ops.blp)
@@ -124,5 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         feed_api.blp,
         search_api.blp,
         live_api.blp,
+        reports_api.blp,
+        audit_api.blp,
     ):
         api.register_blueprint(blueprint)

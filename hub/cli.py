@@ -116,6 +116,20 @@ def recount() -> None:
     click.echo(f"People-finder words with wrong counts of holders, now corrected: {words}.")
 
 
+@hub_cli.command("prune")
+@with_appcontext
+def prune() -> None:
+    """Delete audit entries and closed reports older than their retention periods
+    (HUB_AUDIT_RETENTION_DAYS, HUB_REPORT_RETENTION_DAYS); open reports are kept."""
+    from hub.audit import service as audit
+    from hub.reports import service as reports
+
+    entries = audit.prune(current_app.config["HUB_AUDIT_RETENTION_DAYS"])
+    closed = reports.prune(current_app.config["HUB_REPORT_RETENTION_DAYS"])
+    db.session.commit()
+    click.echo(f"Deleted {entries} audit entries and {closed} closed reports.")
+
+
 @hub_cli.command("worker")
 @click.option("--once", is_flag=True, help="Drain what is pending, then stop.")
 def worker(once: bool) -> None:

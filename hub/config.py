@@ -83,6 +83,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         "HUB_PASSWORD_HASH_SLOTS": int(
             _env("HUB_PASSWORD_HASH_SLOTS", str(max(2, os.cpu_count() or 2)))
         ),
+        # `flask hub prune`: audit entries kept six years (the UK limitation period for
+        # claims), closed reports one year after they were closed; open reports always.
+        "HUB_AUDIT_RETENTION_DAYS": int(_env("HUB_AUDIT_RETENTION_DAYS", "2190")),
+        "HUB_REPORT_RETENTION_DAYS": int(_env("HUB_REPORT_RETENTION_DAYS", "365")),
         "HUB_BASE_URL": _env("HUB_BASE_URL", f"http://127.0.0.1:{port}"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -174,6 +174,51 @@ def group_needs_an_owner(group) -> bool:
     return group.archived_at is None
 
 
+def can_lift_ban(group, access: GroupAccess) -> bool:
+    """The same people as ban: the group's owners and moderators (and site admins)."""
+    return can_moderate_group(group, access)
+
+
+def can_cancel_invitation(group, access: GroupAccess) -> bool:
+    """Whoever may invite; in an archived group too, so a stale invitation can go."""
+    return can_moderate_group(group, access)
+
+
+# --- Reports and the audit log ---------------------------------------------------------
+
+
+def can_report_group_content(group, access: GroupAccess) -> bool:
+    """Anyone may report a group's thread, post, file or suggestion that they may read."""
+    return can_see_group(group, access) and can_read_group_content(group, access)
+
+
+def can_read_group_reports(group, access: GroupAccess) -> bool:
+    """Reports about a group's content: its owners and moderators (and site admins)."""
+    return can_moderate_group(group, access)
+
+
+def can_read_all_reports(user: User) -> bool:
+    """Every report, about people and direct messages too: site admins."""
+    return is_site_admin(user)
+
+
+def can_resolve_report(user: User, group, access: GroupAccess | None) -> bool:
+    """Whoever may see the report: its group's moderators, or site admins (for a report about
+    a person or a message, `group` is None: site admins only)."""
+    if is_site_admin(user):
+        return True
+    return group is not None and can_read_group_reports(group, access)
+
+
+def can_read_group_audit(group, access: GroupAccess) -> bool:
+    """A group's audit log: its owners and moderators (and site admins)."""
+    return can_moderate_group(group, access)
+
+
+def can_read_site_audit(user: User) -> bool:
+    return is_site_admin(user)
+
+
 # --- Forum ---------------------------------------------------------------------------
 
 

@@ -108,6 +108,13 @@ def build(app, factory) -> tuple[dict, dict]:
     for person, session_id in zip(people[1:], sessions[1:], strict=True):
         asked = person.post(f"{API}/live-sessions/{session_id}/questions", json={"text": "When?"})
         assert asked.status_code == 201, asked.json
+    for person, thread_id in zip(people, threads, strict=True):
+        body = {"target_type": "thread", "target_id": thread_id, "reason": "Off topic."}
+        assert person.post(f"{API}/reports", json=body).status_code == 201
+        invited = owner.post(
+            f"{API}/groups/{group_id}/invitations", json={"user_id": factory.user().id}
+        )
+        assert invited.status_code == 201  # each invitation is in the group's audit log
     # The newest activity is one of each kind, so the feed's first page holds every kind
     # (each kind is loaded in its own fixed queries).
     reply(people[1], threads[1], "Latest reply.")
@@ -120,7 +127,14 @@ def build(app, factory) -> tuple[dict, dict]:
         "session_id": sessions[0],
         "conversation_id": conversations[0],
     }
-    readers = {"/api/v1/admin/accounts/awaiting-approval": admin}
+    readers = {
+        route: admin
+        for route in (
+            "/api/v1/admin/accounts/awaiting-approval",
+            "/api/v1/admin/audit",
+            "/api/v1/admin/reports",
+        )
+    }
     return parameters, {"default": owner, "closed": closed_id, **readers}
 
 

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, select, update
 
 from hub import policy, revocation
+from hub.audit import service as audit
 from hub.auth import sessions
 from hub.auth.loading import user_columns, user_from_row
 from hub.auth.models import ApiToken, BrowserSession, PasswordReset, User
@@ -146,6 +147,7 @@ def approve_account(admin: User, user_id: int) -> User:
         abort(404, "There is no account with this id.")
     if user.approved_at is None:
         user.approved_at = utcnow()
+        audit.record(admin, "account.approved", "person", user.id)
         queue_mail(
             user.email,
             "Your Knowledge Hub account is approved",
@@ -321,6 +323,7 @@ def deactivate_account(admin: User, user_id: int) -> User:
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
         sessions.end_sessions(user.id)
+        audit.record(admin, "account.deactivated", "person", user.id)
         db.session.commit()
         revocation.access_revoked(user.id)
     return user
@@ -331,6 +334,7 @@ def reactivate_account(admin: User, user_id: int) -> User:
     user = _account_for_admin(admin, user_id)
     if user.deactivated_at is not None:
         user.deactivated_at = None
+        audit.record(admin, "account.reactivated", "person", user.id)
         db.session.commit()
     return user
 

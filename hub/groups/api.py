@@ -133,3 +133,17 @@ def decline_join_request(group_id, user_id):
 def invite(data, group_id):
     """Invite a person (owners and moderators); they join with POST /groups/{id}/join."""
     return service.invite(current_user, group_id, data["user_id"])
+
+
+@blp.route("/groups/<int:group_id>/invitations/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+def cancel_invitation(group_id, user_id):
+    """Cancel a pending invitation (whoever may invite)."""
+    service.cancel_invitation(current_user, group_id, user_id)
+
+
+@blp.route("/groups/<int:group_id>/bans/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+def lift_ban(group_id, user_id):
+    """Lift a ban (owners and moderators); the person may then join as anyone may."""
+    service.lift_ban(current_user, group_id, user_id)

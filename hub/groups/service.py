@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import Listing, paginate, utcnow, value_list, values_of
 from hub.errors import abort
@@ -371,6 +372,7 @@ def _pending_request(user: User, group_id: int, requester_id: int) -> tuple[Grou
 def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
     group, _ = _pending_request(user, group_id, requester_id)
     _add_member(group, requester_id)
+    record(user, "request.approved", "person", requester_id, group.id)
     notify(
         requester_id,
         "join_approved",
@@ -382,8 +384,9 @@ def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
 
 
 def decline_join_request(user: User, group_id: int, requester_id: int) -> None:
-    _, request = _pending_request(user, group_id, requester_id)
+    group, request = _pending_request(user, group_id, requester_id)
     db.session.delete(request)
+    record(user, "request.declined", "person", requester_id, group.id)
     db.session.commit()
 
 
@@ -407,11 +410,14 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
         abort(409, "This person is already a member of the group.")
     invitation = db.session.get(Invitation, (group.id, invitee.id))
     if invitation is None:
-        db.session.execute(
+        lifted = db.session.execute(
             delete(GroupBan).where(GroupBan.group_id == group.id, GroupBan.user_id == invitee.id)
-        )
+        ).rowcount
+        if lifted:
+            record(user, "ban.lifted", "person", invitee.id, group.id, {"by_invitation": True})
         invitation = Invitation(group_id=group.id, user_id=invitee.id, invited_by_id=user.id)
         db.session.add(invitation)
+        record(user, "invitation.created", "person", invitee.id, group.id)
         # No group_id on the notification: the invitee cannot read the group yet.
         notify(invitee.id, "invitation", {"group": _group_ref(group), "user": _ref(user)})
         db.session.commit()
@@ -427,6 +433,15 @@ def change_member_role(user: User, group_id: int, member_id: int, role: str) -> 
         abort(404, "This person is not a member of this group.")
     if membership.role == "owner" and role != "owner" and _owner_count(group.id) == 1:
         abort(409, "This is the group's last owner: make another member an owner first.")
+    if membership.role != role:
+        record(
+            user,
+            "member.role_changed",
+            "person",
+            member_id,
+            group.id,
+            {"role": role, "previous_role": membership.role},
+        )
     membership.role = role
     db.session.commit()
     return membership
@@ -446,6 +461,8 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
         if membership.role == "owner" and _owner_count(group.id) == 1:
             abort(409, "This is the group's last owner: make another member an owner first.")
         _remove_member(group, member_id)
+        if not ban:
+            record(user, "member.removed", "person", member_id, group.id)
     elif not ban:
         abort(404, "This person is not a member of this group.")
     elif db.session.get(User, member_id) is None:
@@ -457,8 +474,53 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
             )
         if db.session.get(GroupBan, (group.id, member_id)) is None:
             db.session.add(GroupBan(group_id=group.id, user_id=member_id, banned_by_id=user.id))
+            detail = {"was_member": membership is not None}
+            record(user, "member.banned", "person", member_id, group.id, detail)
     db.session.commit()
     group_access_lost(group.id, member_id)
+
+
+def lift_ban(user: User, group_id: int, banned_id: int) -> None:
+    """Lift a ban: the person may join again as the group's visibility allows."""
+    _withdraw(
+        user,
+        group_id,
+        GroupBan,
+        banned_id,
+        policy.can_lift_ban,
+        "Only the group's owners and moderators can lift bans.",
+        "This person is not banned from this group.",
+        "ban.lifted",
+    )
+
+
+def cancel_invitation(user: User, group_id: int, invitee_id: int) -> None:
+    """Withdraw a pending invitation: the person's join then gets what anyone's would."""
+    _withdraw(
+        user,
+        group_id,
+        Invitation,
+        invitee_id,
+        policy.can_cancel_invitation,
+        "Only the group's owners and moderators can cancel invitations.",
+        "This person has no pending invitation to this group.",
+        "invitation.cancelled",
+    )
+
+
+def _withdraw(
+    user: User, group_id: int, model, person_id: int, rule, refused: str, missing: str, action: str
+) -> None:
+    """Delete a person's ban or invitation (`model`) as `rule` allows, and audit it."""
+    group, access = visible_group_and_access(user, group_id, lock=True)
+    if not rule(group, access):
+        abort(403, refused)
+    row = db.session.get(model, (group.id, person_id))
+    if row is None:
+        abort(404, missing)
+    db.session.delete(row)
+    record(user, action, "person", person_id, group.id)
+    db.session.commit()
 
 
 def _group_ref(group: Group) -> dict:

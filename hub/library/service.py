@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import lock_row, utcnow
 from hub.errors import abort
@@ -220,6 +221,9 @@ def delete_file(user: User, file_id: int) -> None:
     )
     db.session.delete(library_file)
     count_content(group, "file", -1)
+    if library_file.uploaded_by_id != user.id:  # taking back one's own file is not moderation
+        detail = {"uploaded_by_id": library_file.uploaded_by_id}
+        record(user, "file.deleted", "file", library_file.id, group.id, detail)
     db.session.commit()
     # After the commit: if it had failed, the rows would still name these bytes.
     storage.remove(keys)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.auth.schemas import FORMER_MEMBER
 from hub.db import in_uk, utcnow
@@ -683,6 +684,14 @@ def moderate(user: User, session_id: int, question_id: int, action: str) -> dict
         }[action]()
         if changed:
             kind = MODERATION_EVENTS[action]
+            record(
+                user,
+                kind,
+                "question",
+                question.id,
+                attendance.group.id,
+                {"session_id": session_id, "previous_status": was},
+            )
             if action == "hide" and was == "pending":
                 # Never seen by the room, so it leaves as it came: privately.
                 _private(outgoing, question, kind)

@@ -124,6 +124,9 @@ def describe(kind: str, data: dict) -> str:
         return _one_line(f"{who} invited you to join {group}")
     elif kind == "join_request" and group:
         return _one_line(f"{who} asked to join {group}")
+    elif kind == "report":
+        what = str(data.get("target_type", "something"))
+        line = f"New report about a {what}"
     elif kind == "join_approved" and group:
         return _one_line(f"You are now a member of {group}")
     else:

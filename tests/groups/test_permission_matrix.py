@@ -28,6 +28,20 @@ NON_MEMBERS = ("non_member", "requester", "invitee", "banned")
 REFUSED = (403, 403, 403, 404)
 NOBODY = (401, 401, 401, 401)
 
+# Declining, removing, banning, lifting a ban, cancelling an invitation: the group's
+# owners and moderators (and site admins), 204.
+MODERATORS_204 = {
+    "anonymous": NOBODY,
+    "non_member": REFUSED,
+    "requester": REFUSED,
+    "invitee": REFUSED,
+    "member": (403, 403, 403, 403),
+    "moderator": (204, 204, 204, 204),
+    "owner": (204, 204, 204, 204),
+    "banned": REFUSED,
+    "site_admin": (204, 204, 204, 204),
+}
+
 #                                 open  restricted private hidden
 EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
     "GET /groups/{id}": {
@@ -118,17 +132,7 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (200, 200, 200, 200),
     },
-    "POST /groups/{id}/requests/{requester}/decline": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
+    "POST /groups/{id}/requests/{requester}/decline": MODERATORS_204,
     "POST /groups/{id}/invitations": {
         "anonymous": NOBODY,
         "non_member": REFUSED,
@@ -151,28 +155,10 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (200, 200, 200, 200),
     },
-    "DELETE /groups/{id}/members/{member}": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
-    "DELETE /groups/{id}/members/{member}?ban=true": {
-        "anonymous": NOBODY,
-        "non_member": REFUSED,
-        "requester": REFUSED,
-        "invitee": REFUSED,
-        "member": (403, 403, 403, 403),
-        "moderator": (204, 204, 204, 204),
-        "owner": (204, 204, 204, 204),
-        "banned": REFUSED,
-        "site_admin": (204, 204, 204, 204),
-    },
+    "DELETE /groups/{id}/members/{member}": MODERATORS_204,
+    "DELETE /groups/{id}/members/{member}?ban=true": MODERATORS_204,
+    "DELETE /groups/{id}/bans/{banned}": MODERATORS_204,
+    "DELETE /groups/{id}/invitations/{invitee}": MODERATORS_204,
 }
 
 # Whether the group shows in GET /groups (the directory).
@@ -251,7 +237,11 @@ def build_world(app, factory) -> World:
 def call(world: World, endpoint: str, persona: str, group_id: int):
     method, template = endpoint.split(" ")
     path = API + template.format(
-        id=group_id, requester=world.ids["requester"], member=world.ids["member"]
+        id=group_id,
+        requester=world.ids["requester"],
+        member=world.ids["member"],
+        banned=world.ids["banned"],
+        invitee=world.ids["invitee"],
     )
     body = None
     if endpoint == "PATCH /groups/{id}":
@@ -296,6 +286,8 @@ def test_the_table_covers_every_persona_and_every_group_route(app):
         .replace("{id}", "<int:group_id>")
         .replace("{requester}", "<int:user_id>")
         .replace("{member}", "<int:user_id>")
+        .replace("{banned}", "<int:user_id>")
+        .replace("{invitee}", "<int:user_id>")
         for endpoint in EXPECTED
     }
     assert routes - {"GET /groups", "POST /groups"} == covered

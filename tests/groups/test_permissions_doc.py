@@ -68,6 +68,14 @@ RULES = [
         _seen(lambda g, a: policy.can_remove_member(g, a, "member")),
     ),
     ("remove or ban an owner", _seen(lambda g, a: policy.can_remove_member(g, a, "owner"))),
+    ("lift a ban (DELETE /groups/{id}/bans/{user_id})", _seen(policy.can_lift_ban)),
+    (
+        "cancel an invitation (DELETE /groups/{id}/invitations/{user_id})",
+        _seen(policy.can_cancel_invitation),
+    ),
+    ("report its content (else 404: POST /reports)", _seen(policy.can_report_group_content)),
+    ("see, resolve and dismiss reports about it", _seen(policy.can_read_group_reports)),
+    ("read its audit log (GET /groups/{id}/audit)", _seen(policy.can_read_group_audit)),
 ]
 
 

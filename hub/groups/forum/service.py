@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import lazyload
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
 from hub.db import Listing, lock_row, paginate, utcnow
@@ -194,6 +195,9 @@ def delete_thread(user: User, thread_id: int) -> None:
     lock_row(Group, group.id)
     removed = db.session.execute(delete(Post).where(Post.thread_id == thread.id)).rowcount
     count_content(group, "post", -removed)
+    if thread.author_id != user.id:  # taking back one's own thread is not moderation
+        detail = {"author_id": thread.author_id, "posts": removed}
+        record(user, "thread.deleted", "thread", thread.id, group.id, detail)
     db.session.delete(thread)
     db.session.commit()
 
@@ -383,6 +387,9 @@ def delete_post(user: User, post_id: int) -> None:
     if not lock_row(Post, post.id):
         abort(404, NO_POST)
     db.session.delete(post)
+    if post.author_id != user.id:  # taking back one's own post is not moderation
+        detail = {"thread_id": thread.id, "author_id": post.author_id}
+        record(user, "post.deleted", "post", post.id, group.id, detail)
     db.session.flush()
     thread.post_count = Thread.post_count - 1
     count_content(group, "post", -1)

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub import policy
+from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import abort
@@ -125,6 +126,8 @@ def change_status(user: User, suggestion_id: int, status: str) -> Suggestion:
         abort(409, f"A suggestion that is {previous} can become {allowed}; not {status}.")
     suggestion.status = status
     suggestion.status_changed_at = utcnow()
+    detail = {"status": status, "previous_status": previous}
+    record(user, "suggestion.status_changed", "suggestion", suggestion.id, group.id, detail)
     if suggestion.author_id is not None and suggestion.author_id != user.id:
         notify(
             suggestion.author_id,

@@ -1,0 +1,1 @@
+"""Reports: people flag what they may read; moderators and site admins resolve them."""

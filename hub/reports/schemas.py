@@ -1,0 +1,52 @@
+"""What the reports API takes and gives."""
+
+from marshmallow import Schema, fields, validate
+
+from hub.auth.schemas import FORMER_MEMBER
+from hub.db import MAX_ID
+from hub.fields import UtcDateTime
+from hub.reports.models import CLOSED_STATUSES, STATUSES, TARGET_TYPES
+
+
+class ReportCreateSchema(Schema):
+    target_type = fields.Str(required=True, validate=validate.OneOf(TARGET_TYPES))
+    target_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    reason = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=2000, error="Say why, in 1 to 2,000 characters."),
+    )
+
+
+class ReportQuerySchema(Schema):
+    status = fields.Str(validate=validate.OneOf(STATUSES))
+
+
+class ReportCloseSchema(Schema):
+    status = fields.Str(required=True, validate=validate.OneOf(CLOSED_STATUSES))
+    note = fields.Str(load_default=None, validate=validate.Length(max=2000))
+
+
+def _person(user_id: int | None, user) -> dict:
+    return FORMER_MEMBER if user_id is None else {"id": user.id, "name": user.name}
+
+
+class ReportSchema(Schema):
+    """A report as its reviewers see it: the reporter is named to them."""
+
+    id = fields.Int()
+    target_type = fields.Str()
+    target_id = fields.Int()
+    group_id = fields.Int(allow_none=True)
+    reason = fields.Str()
+    status = fields.Str()
+    reporter = fields.Function(
+        lambda r: _person(r.reporter_id, r.reporter),
+        metadata={"description": "`{id, name}`; `Former member` once their account is erased."},
+    )
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
+    resolved_by = fields.Function(
+        lambda r: None if r.resolved_at is None else _person(r.resolved_by_id, r.resolved_by),
+        metadata={"description": "`{id, name}` of who resolved or dismissed it; null while open."},
+    )
+    note = fields.Str(allow_none=True)
