@@ -18,9 +18,9 @@ from hub.auth.models import User
 from hub.db import lock_row, utcnow
 from hub.errors import abort
 from hub.extensions import db
+from hub.groups.access import get_visible_group, group_access, moderator_ids
 from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group
-from hub.groups.access import get_visible_group, group_access, moderator_ids
 from hub.groups.suggestions.models import Suggestion
 from hub.library.models import LibraryFile
 from hub.live.models import LiveQuestion, LiveSession
