@@ -84,27 +84,6 @@ class RateLimited(HubError):
     status = 429
 
 
-_BY_STATUS = {
-    error.status: error
-    for error in (
-        BadRequest,
-        Unauthorized,
-        Forbidden,
-        NotFound,
-        Conflict,
-        TooLarge,
-        UnsupportedType,
-        Invalid,
-        RateLimited,
-    )
-}
-
-
-def error_for(status: int) -> type[HubError]:
-    """The HubError of a status, for refusals that carry one (a refused upload)."""
-    return _BY_STATUS[status]
-
-
 def abort(code: int, message: str, errors: dict | None = None, **kwargs) -> NoReturn:
     """Stop the request with a JSON error a person can act on."""
     if errors is not None:

@@ -16,7 +16,7 @@ from hub import revocation
 from hub.auth.models import User
 from hub.auth.passwords import verify_password
 from hub.db import utcnow
-from hub.errors import abort
+from hub.errors import Invalid
 from hub.extensions import db
 from hub.groups.service import end_memberships_of
 from hub.live.service import withdraw_votes_of
@@ -29,7 +29,7 @@ def close_account(user: User, password: str) -> None:
     """Erase the caller's account; 422 for a wrong password, 409 while they are the last
     owner of a group. Either refusal leaves everything as it was."""
     if not verify_password(user.password_hash, password):
-        abort(422, WRONG_PASSWORD, errors={"json": {"password": [WRONG_PASSWORD]}})
+        raise Invalid(WRONG_PASSWORD, errors={"json": {"password": [WRONG_PASSWORD]}})
     user_id = user.id
     end_memberships_of(user)
     leave_every_conversation(user)

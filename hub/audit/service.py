@@ -17,7 +17,7 @@ from hub.audit.models import AuditEntry
 from hub.auth.models import User
 from hub.auth.schemas import FORMER_MEMBER
 from hub.db import Listing, paginate, utcnow
-from hub.errors import abort
+from hub.errors import Forbidden
 from hub.extensions import db
 
 
@@ -49,7 +49,7 @@ def group_log_page(user: User, group_id: int, pagination_parameters) -> list[dic
 
     group = get_visible_group(user, group_id)
     if not policy.can_read_group_audit(group, group_access(user, group)):
-        abort(403, "Only the group's owners and moderators can read its audit log.")
+        raise Forbidden("Only the group's owners and moderators can read its audit log.")
     params = {"group_id": group.id}
     return _dumpable(paginate(_log(True), pagination_parameters, "mappings", params))
 
@@ -57,7 +57,7 @@ def group_log_page(user: User, group_id: int, pagination_parameters) -> list[dic
 def site_log_page(user: User, pagination_parameters) -> list[dict]:
     """One page of every entry, newest first (site admins)."""
     if not policy.can_read_site_audit(user):
-        abort(403, "Only a site admin can read the site's audit log.")
+        raise Forbidden("Only a site admin can read the site's audit log.")
     return _dumpable(paginate(_log(False), pagination_parameters, "mappings"))
 
 

@@ -19,7 +19,7 @@ from hub.auth.loading import user_columns, user_from_row
 from hub.auth.models import ApiToken, BrowserSession, PasswordReset, User
 from hub.auth.passwords import hash_password, password_problem, secret_digest, verify_password
 from hub.db import run, utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from hub.extensions import db
 from hub.mail import queue_mail
 
@@ -39,7 +39,7 @@ def normalise_email(email: str) -> str:
 def register(data: dict) -> User:
     email = normalise_email(data["email"])
     if db.session.scalar(select(User.id).where(User.email == email)):
-        abort(409, "An account with this email address already exists; sign in instead.")
+        raise Conflict("An account with this email address already exists; sign in instead.")
     now = utcnow()
     verification_off = current_app.config["HUB_EMAIL_VERIFICATION"] == "off"
     user = User(
@@ -66,9 +66,9 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         verify_password(_dummy_hash(), password)
-        abort(401, "The email address or password is wrong.")
+        raise Unauthorized("The email address or password is wrong.")
     if not verify_password(user.password_hash, password) or not user.is_active:
-        abort(401, "The email address or password is wrong.")
+        raise Unauthorized("The email address or password is wrong.")
     return user
 
 
@@ -118,7 +118,7 @@ def _queue_verification_mail(user: User) -> None:
 
 def resend_verification(user: User) -> None:
     if user.email_verified_at is not None:
-        abort(409, "Your email address is already confirmed.")
+        raise Conflict("Your email address is already confirmed.")
     _queue_verification_mail(user)
     db.session.commit()
 
@@ -127,12 +127,14 @@ def verify_email(token: str) -> User:
     try:
         data = _verification_serializer().loads(token, max_age=VERIFY_MAX_AGE_SECONDS)
     except SignatureExpired:
-        abort(422, "This confirmation token has expired; ask for a new one.")
+        raise Invalid("This confirmation token has expired; ask for a new one.") from None
     except BadSignature:
-        abort(422, "This confirmation token is not valid; copy it whole from the email.")
+        raise Invalid(
+            "This confirmation token is not valid; copy it whole from the email."
+        ) from None
     user = db.session.get(User, data["user_id"])
     if user is None or user.email != data["email"]:
-        abort(422, "This confirmation token is not valid any more; ask for a new one.")
+        raise Invalid("This confirmation token is not valid any more; ask for a new one.")
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         db.session.commit()
@@ -141,10 +143,10 @@ def verify_email(token: str) -> User:
 
 def approve_account(admin: User, user_id: int) -> User:
     if not policy.can_approve_accounts(admin):
-        abort(403, "Only a site admin can approve accounts.")
+        raise Forbidden("Only a site admin can approve accounts.")
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, "There is no account with this id.")
+        raise NotFound("There is no account with this id.")
     if user.approved_at is None:
         user.approved_at = utcnow()
         audit.record(admin, "account.approved", "person", user.id)
@@ -159,7 +161,7 @@ def approve_account(admin: User, user_id: int) -> User:
 
 def accounts_awaiting_approval(admin: User):
     if not policy.can_approve_accounts(admin):
-        abort(403, "Only a site admin can see accounts awaiting approval.")
+        raise Forbidden("Only a site admin can see accounts awaiting approval.")
     return (
         select(User)
         .where(User.approved_at.is_(None), User.deactivated_at.is_(None))
@@ -170,7 +172,7 @@ def accounts_awaiting_approval(admin: User):
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     count = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
     if count >= 50:
-        abort(409, "You have 50 tokens already; revoke one you no longer use first.")
+        raise Conflict("You have 50 tokens already; revoke one you no longer use first.")
     token = "khub_" + secrets.token_urlsafe(32)
     record = ApiToken(user_id=user.id, name=name.strip(), token_hash=secret_digest(token))
     db.session.add(record)
@@ -185,7 +187,7 @@ def list_tokens(user: User):
 def revoke_token(user: User, token_id: int) -> None:
     record = db.session.get(ApiToken, token_id)
     if record is None or record.user_id != user.id:
-        abort(404, "You have no token with this id.")
+        raise NotFound("You have no token with this id.")
     db.session.delete(record)
     db.session.commit()
     revocation.access_revoked(user.id, token_ids=[token_id])
@@ -235,8 +237,7 @@ def user_for_token(token: str) -> User | None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Set a new password; every other session of the person ends (tokens stay)."""
     if not verify_password(user.password_hash, current_password):
-        abort(
-            422,
+        raise Invalid(
             "Your current password is wrong.",
             errors={"json": {"current_password": ["Your current password is wrong."]}},
         )
@@ -249,7 +250,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def _set_password(user: User, password: str, field: str = "new_password") -> None:
     problem = password_problem(password, user.email, user.name)
     if problem:
-        abort(422, problem, errors={"json": {field: [problem]}})
+        raise Invalid(problem, errors={"json": {field: [problem]}})
     user.password_hash = hash_password(password)
 
 
@@ -292,15 +293,14 @@ def confirm_password_reset(token: str, password: str) -> None:
     )
     now = utcnow()
     if reset is None or reset.used_at is not None or reset.expires_at < now:
-        abort(
-            422,
+        raise Invalid(
             "This password reset link is not valid: it was already used, it is more than an "
             "hour old, or it was copied only in part. Ask for a new one.",
             errors={"json": {"token": ["Not valid; ask for a new link."]}},
         )
     user = db.session.get(User, reset.user_id)
     if user is None or not user.is_active:
-        abort(422, "This account can no longer sign in; ask a site admin.")
+        raise Invalid("This account can no longer sign in; ask a site admin.")
     _set_password(user, password, field="password")
     db.session.execute(
         update(PasswordReset)
@@ -319,7 +319,7 @@ def deactivate_account(admin: User, user_id: int) -> User:
     """The account can no longer sign in; its sessions end and its sockets close at once."""
     user = _account_for_admin(admin, user_id)
     if user.id == admin.id:
-        abort(409, "You cannot deactivate your own account; ask another site admin.")
+        raise Conflict("You cannot deactivate your own account; ask another site admin.")
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
         sessions.end_sessions(user.id)
@@ -341,10 +341,10 @@ def reactivate_account(admin: User, user_id: int) -> User:
 
 def _account_for_admin(admin: User, user_id: int) -> User:
     if not policy.can_deactivate_accounts(admin):
-        abort(403, "Only a site admin can deactivate or reactivate accounts.")
+        raise Forbidden("Only a site admin can deactivate or reactivate accounts.")
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, "There is no account with this id.")
+        raise NotFound("There is no account with this id.")
     return user
 
 

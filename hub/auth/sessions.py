@@ -18,7 +18,7 @@ from hub.auth.loading import user_columns, user_from_row
 from hub.auth.models import BrowserSession, User
 from hub.auth.passwords import secret_digest
 from hub.db import run, utcnow
-from hub.errors import abort
+from hub.errors import NotFound
 from hub.extensions import db
 from hub.revocation import access_revoked
 
@@ -101,7 +101,7 @@ def end(user: User, session_id: int) -> None:
         .returning(BrowserSession.id)
     ).all()
     if not ended:
-        abort(404, "You have no signed-in session with this id.")
+        raise NotFound("You have no signed-in session with this id.")
     db.session.commit()
     access_revoked(user.id, session_ids=[session_id])
 

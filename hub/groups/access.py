@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, lazyload
 from hub import policy
 from hub.auth.models import User
 from hub.db import run
-from hub.errors import abort
+from hub.errors import Forbidden, NotFound
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
 from hub.policy import GroupAccess
@@ -80,7 +80,7 @@ def get_readable_group(user: User | None, group_id: int) -> Group:
     """The group whose content this person may read: 404 if unseen, 403 if not readable."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_read_group_content(group, access):
-        abort(403, "Only members can read this group's content; ask to join it first.")
+        raise Forbidden("Only members can read this group's content; ask to join it first.")
     return group
 
 
@@ -100,9 +100,9 @@ def require_readable_content(
     """404 unless the group exists and the caller may see it, 403 unless they may read its
     content (its `what`: threads, files...)."""
     if group is None or not policy.can_see_group(group, access):
-        abort(404, not_found)
+        raise NotFound(not_found)
     if not policy.can_read_group_content(group, access):
-        abort(403, f"Only members can read this group's {what}; ask to join it first.")
+        raise Forbidden(f"Only members can read this group's {what}; ask to join it first.")
 
 
 def require_readable_facts(
@@ -207,7 +207,7 @@ def visible_group_and_access(
 ) -> tuple[Group, GroupAccess]:
     group, access = _group_and_access(user, group_id, lock)
     if group is None or not policy.can_see_group(group, access):
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     group.my_role = access.role
     return group, access
 

@@ -25,7 +25,7 @@ from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import Listing, paginate, utcnow, value_list, values_of
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.groups.access import (
     NOT_FOUND,
@@ -42,8 +42,7 @@ from hub.text import render_markdown
 def create_group(user: User, data: dict) -> Group:
     """A new group with its creator as owner."""
     if not policy.can_create_group(user):
-        abort(
-            403,
+        raise Forbidden(
             "Confirm your email address (and wait for approval if you were told to) "
             "before you create a group.",
         )
@@ -163,11 +162,11 @@ def _with_tags(rows: list[dict]) -> list[dict]:
 def update_group(user: User, group_id: int, changes: dict) -> Group:
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_edit_group(group, access):
-        abort(403, "Only the group's owners and moderators can edit it.")
+        raise Forbidden("Only the group's owners and moderators can edit it.")
     if changes.get(
         "visibility", group.visibility
     ) != group.visibility and not policy.can_change_group_visibility(group, access):
-        abort(403, "Only the group's owners can change who may see and join it.")
+        raise Forbidden("Only the group's owners can change who may see and join it.")
     if "name" in changes:
         group.name = changes["name"].strip()
     if "description" in changes:
@@ -189,7 +188,7 @@ def archive_group(user: User, group_id: int) -> None:
     """Archive: the group leaves the directory; its members keep reading, nobody posts."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_archive_group(group, access):
-        abort(403, "Only the group's owners can archive it.")
+        raise Forbidden("Only the group's owners can archive it.")
     if group.archived_at is None:
         group.archived_at = utcnow()
     db.session.commit()
@@ -202,17 +201,17 @@ def join_group(user: User, group_id: int) -> str:
     """Join (`member`) or ask to join (`pending`), as the group's visibility allows."""
     group = db.session.get(Group, group_id, with_for_update=True, populate_existing=True)
     if group is None:
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     access = group_access(user, group)
     outcome = policy.join_outcome(group, access)
     if outcome == "hidden":
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     if outcome == "forbidden":
         if access.banned:
-            abort(403, "You have been removed from this group and may not rejoin it.")
+            raise Forbidden("You have been removed from this group and may not rejoin it.")
         if group.archived_at is not None:
-            abort(403, "This group is archived and takes no new members.")
-        abort(403, "This group is private: people join when a moderator invites them.")
+            raise Forbidden("This group is archived and takes no new members.")
+        raise Forbidden("This group is private: people join when a moderator invites them.")
     if outcome == "member":
         if not access.is_member:
             _add_member(group, user.id)
@@ -234,10 +233,9 @@ def join_group(user: User, group_id: int) -> str:
 def leave_group(user: User, group_id: int) -> None:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_leave_group(group, access):
-        abort(404, "You are not a member of this group.")
+        raise NotFound("You are not a member of this group.")
     if access.role == "owner" and _owner_count(group.id) == 1:
-        abort(
-            409,
+        raise Conflict(
             "You are this group's last owner: make another member an owner first "
             "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group.",
         )
@@ -258,8 +256,7 @@ def end_memberships_of(user: User) -> None:
     stranded = [g for g in owned if policy.group_needs_an_owner(g) and _owner_count(g.id) == 1]
     if stranded:
         names = ", ".join(f"{g.name} (id {g.id})" for g in stranded)
-        abort(
-            409,
+        raise Conflict(
             f"You are the last owner of {names}: make another member an owner first "
             "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group, "
             "then close your account.",
@@ -279,7 +276,7 @@ def members_of(user: User, group_id: int):
     """The members with their roles: owners, then moderators, then members."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_list_members(group, access):
-        abort(403, "Only members can see who belongs to this group.")
+        raise Forbidden("Only members can see who belongs to this group.")
     rank = case({"owner": 0, "moderator": 1}, value=Membership.role, else_=2)
     return (
         select(Membership)
@@ -351,7 +348,7 @@ def _owner_count(group_id: int) -> int:
 def join_requests_of(user: User, group_id: int):
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_handle_join_requests(group, access):
-        abort(403, "Only the group's owners and moderators can see requests to join.")
+        raise Forbidden("Only the group's owners and moderators can see requests to join.")
     return (
         select(JoinRequest)
         .where(JoinRequest.group_id == group.id)
@@ -362,10 +359,10 @@ def join_requests_of(user: User, group_id: int):
 def _pending_request(user: User, group_id: int, requester_id: int) -> tuple[Group, JoinRequest]:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_handle_join_requests(group, access):
-        abort(403, "Only the group's owners and moderators can handle requests to join.")
+        raise Forbidden("Only the group's owners and moderators can handle requests to join.")
     request = db.session.get(JoinRequest, (group.id, requester_id))
     if request is None:
-        abort(404, "This person has no pending request to join this group.")
+        raise NotFound("This person has no pending request to join this group.")
     return group, request
 
 
@@ -394,20 +391,18 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
     """Invite a person; inviting someone who was banned lifts the ban."""
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_invite_to_group(group, access):
-        abort(
-            403,
+        raise Forbidden(
             "Only the group's owners and moderators can invite people, "
             "and not to an archived group.",
         )
     invitee = db.session.get(User, invitee_id)
     if invitee is None or not invitee.is_active:
-        abort(
-            422,
+        raise Invalid(
             f"There is no person with id {invitee_id}.",
             errors={"json": {"user_id": ["Unknown person."]}},
         )
     if db.session.get(Membership, (group.id, invitee.id)) is not None:
-        abort(409, "This person is already a member of the group.")
+        raise Conflict("This person is already a member of the group.")
     invitation = db.session.get(Invitation, (group.id, invitee.id))
     if invitation is None:
         lifted = db.session.execute(
@@ -427,12 +422,12 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
 def change_member_role(user: User, group_id: int, member_id: int, role: str) -> Membership:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_change_member_roles(group, access):
-        abort(403, "Only the group's owners can change members' roles.")
+        raise Forbidden("Only the group's owners can change members' roles.")
     membership = db.session.get(Membership, (group.id, member_id))
     if membership is None:
-        abort(404, "This person is not a member of this group.")
+        raise NotFound("This person is not a member of this group.")
     if membership.role == "owner" and role != "owner" and _owner_count(group.id) == 1:
-        abort(409, "This is the group's last owner: make another member an owner first.")
+        raise Conflict("This is the group's last owner: make another member an owner first.")
     if membership.role != role:
         record(
             user,
@@ -451,22 +446,22 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
     """Remove a member, and with `ban` refuse their return (non-members may be banned too)."""
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_moderate_group(group, access):
-        abort(403, "Only the group's owners and moderators can remove members.")
+        raise Forbidden("Only the group's owners and moderators can remove members.")
     if member_id == user.id:
-        abort(422, "To leave the group yourself, use POST /api/v1/groups/{id}/leave.")
+        raise Invalid("To leave the group yourself, use POST /api/v1/groups/{id}/leave.")
     membership = db.session.get(Membership, (group.id, member_id))
     if membership is not None:
         if not policy.can_remove_member(group, access, membership.role):
-            abort(403, "Only an owner can remove another owner.")
+            raise Forbidden("Only an owner can remove another owner.")
         if membership.role == "owner" and _owner_count(group.id) == 1:
-            abort(409, "This is the group's last owner: make another member an owner first.")
+            raise Conflict("This is the group's last owner: make another member an owner first.")
         _remove_member(group, member_id)
         if not ban:
             record(user, "member.removed", "person", member_id, group.id)
     elif not ban:
-        abort(404, "This person is not a member of this group.")
+        raise NotFound("This person is not a member of this group.")
     elif db.session.get(User, member_id) is None:
-        abort(404, "There is no person with this id.")
+        raise NotFound("There is no person with this id.")
     if ban:
         for model in (Invitation, JoinRequest):
             db.session.execute(
@@ -514,10 +509,10 @@ def _withdraw(
     """Delete a person's ban or invitation (`model`) as `rule` allows, and audit it."""
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not rule(group, access):
-        abort(403, refused)
+        raise Forbidden(refused)
     row = db.session.get(model, (group.id, person_id))
     if row is None:
-        abort(404, missing)
+        raise NotFound(missing)
     db.session.delete(row)
     record(user, action, "person", person_id, group.id)
     db.session.commit()

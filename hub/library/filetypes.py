@@ -18,6 +18,7 @@ from pathlib import Path
 
 import filetype
 
+from hub.errors import Invalid, UnsupportedType
 from hub.library.extract_worker import zip_problem
 
 HEAD_BYTES = 64 * 1024
@@ -90,15 +91,6 @@ _HTML_MARKUP = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-class Refused(Exception):
-    """The upload is not accepted: status 415 (type) or 422 (damaged, empty, dangerous)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def extension_of(filename: str) -> str:
     return os.path.splitext(filename)[1].lower()
 
@@ -108,14 +100,13 @@ def detect(path: Path, filename: str) -> Kind:
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
     if not head:
-        raise Refused(422, "The file is empty; choose a file with something in it.")
+        raise Invalid("The file is empty; choose a file with something in it.")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         kind = _zip_kind(path)
     else:
         kind = _binary_kind(head) or _text_kind(head, extension_of(filename))
         if zipfile.is_zipfile(path):
-            raise Refused(
-                415,
+            raise UnsupportedType(
                 f"This file is both a {kind.label} file and a zip archive "
                 f"(a polyglot), so it is not accepted. Accepted types: "
                 f"{ACCEPTED}.",
@@ -129,15 +120,13 @@ def _zip_kind(path: Path) -> Kind:
         with zipfile.ZipFile(path) as archive:
             problem = zip_problem(archive)
             if problem:
-                raise Refused(
-                    422,
+                raise Invalid(
                     f"This file was not stored because {problem}, which "
                     f"real documents never do (a possible zip bomb).",
                 )
             names = archive.namelist()
             if any(n.lower().endswith(("vbaproject.bin", ".class")) for n in names):
-                raise Refused(
-                    415,
+                raise UnsupportedType(
                     "Documents with macros or programs inside are not "
                     "accepted; save the document without macros and try again.",
                 )
@@ -150,13 +139,11 @@ def _zip_kind(path: Path) -> Kind:
                     if any(n.startswith(folder) for n in names):
                         return KINDS[kind]
     except zipfile.BadZipFile as error:
-        raise Refused(
-            422,
+        raise Invalid(
             "The file is damaged: it starts like an office document but "
             "cannot be opened. Save it again and retry.",
         ) from error
-    raise Refused(
-        415,
+    raise UnsupportedType(
         f"A zip archive is not accepted; upload the documents in it one by "
         f"one. Accepted types: {ACCEPTED}.",
     )
@@ -168,15 +155,16 @@ def _binary_kind(head: bytes) -> Kind | None:
         return None
     if guess.mime in _BY_MIME:
         return KINDS[_BY_MIME[guess.mime]]
-    raise Refused(415, f"Files of type {guess.mime} are not accepted. Accepted types: {ACCEPTED}.")
+    raise UnsupportedType(
+        f"Files of type {guess.mime} are not accepted. Accepted types: {ACCEPTED}."
+    )
 
 
 def _text_kind(head: bytes, extension: str) -> Kind:
     if not _looks_like_text(head):
-        raise Refused(415, f"This type of file is not accepted. Accepted types: {ACCEPTED}.")
+        raise UnsupportedType(f"This type of file is not accepted. Accepted types: {ACCEPTED}.")
     if extension in KINDS["html"].extensions and not _HTML_MARKUP.search(head):
-        raise Refused(
-            415,
+        raise UnsupportedType(
             "The file's name ends in .html but it holds no HTML; rename it "
             "to .txt or upload the real page.",
         )
@@ -208,11 +196,10 @@ def _check_name_agrees(kind: Kind, filename: str) -> None:
         return
     accepted_extensions = {e for k in KINDS.values() for e in k.extensions}
     if extension not in accepted_extensions:
-        raise Refused(
-            415, f"Files ending in {extension} are not accepted. Accepted types: {ACCEPTED}."
+        raise UnsupportedType(
+            f"Files ending in {extension} are not accepted. Accepted types: {ACCEPTED}."
         )
-    raise Refused(
-        415,
+    raise UnsupportedType(
         f"The file's name ends in {extension} but its content is "
         f"{kind.label}; give it the right name ({kind.extensions[0]}) or "
         f"upload the file you meant to.",

@@ -24,14 +24,14 @@ from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import lock_row, utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from hub.extensions import db
 from hub.groups.access import get_readable_group, group_access, group_of_readable_content
 from hub.groups.models import Group
 from hub.groups.service import count_content
 from hub.library import storage
 from hub.library.extraction import Extraction, extract_text
-from hub.library.filetypes import KINDS, Kind, Refused, detect, display_filename, extension_of
+from hub.library.filetypes import KINDS, Kind, detect, display_filename, extension_of
 from hub.library.models import FileVersion, LibraryFile, LibraryFileTag, LibraryFolder
 from hub.policy import GroupAccess
 from hub.text import render_markdown
@@ -64,17 +64,16 @@ def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -
     group = get_readable_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_create_library_folder(user, group, access):
-        abort(403, _why_not_adding(user, group, access))
+        raise Forbidden(_why_not_adding(user, group, access))
     parent = _folder_in(group, parent_id, "parent_id") if parent_id is not None else None
     if parent is not None and _depth(parent) >= MAX_FOLDER_DEPTH:
-        abort(
-            422,
+        raise Invalid(
             f"Folders nest at most {MAX_FOLDER_DEPTH} deep; put this one higher up.",
             errors={"json": {"parent_id": ["Too deep."]}},
         )
     name = " ".join(name.split())
     if not name:
-        abort(422, "Give the folder a name.", errors={"json": {"name": ["Empty."]}})
+        raise Invalid("Give the folder a name.", errors={"json": {"name": ["Empty."]}})
     siblings = select(LibraryFolder.id).where(
         LibraryFolder.group_id == group.id,
         LibraryFolder.parent_id.is_(None)
@@ -83,7 +82,7 @@ def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -
         LibraryFolder.name == name,
     )
     if db.session.scalar(siblings) is not None:
-        abort(409, f"There is already a folder called {name!r} here; choose another name.")
+        raise Conflict(f"There is already a folder called {name!r} here; choose another name.")
     folder = LibraryFolder(
         group_id=group.id, parent_id=parent.id if parent else None, name=name, created_by_id=user.id
     )
@@ -95,8 +94,7 @@ def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -
 def _folder_in(group: Group, folder_id: int, field: str) -> LibraryFolder:
     folder = db.session.get(LibraryFolder, folder_id)
     if folder is None or folder.group_id != group.id:
-        abort(
-            422,
+        raise Invalid(
             f"There is no folder with id {folder_id} in this group.",
             errors={"json": {field: ["No such folder in this group."]}},
         )
@@ -142,7 +140,7 @@ def upload_file(user: User, group_id: int, upload: FileStorage, data: dict) -> L
     group = get_readable_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_upload_file(user, group, access):
-        abort(403, _why_not_adding(user, group, access))
+        raise Forbidden(_why_not_adding(user, group, access))
     folder_id = data.get("folder_id")
     if folder_id is not None:
         _folder_in(group, folder_id, "folder_id")
@@ -180,13 +178,13 @@ def get_file(user: User, file_id: int) -> LibraryFile:
 def update_file(user: User, file_id: int, changes: dict) -> LibraryFile:
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_edit_file(user, library_file, group, access):
-        abort(
-            403, "Only the person who uploaded this file or the group's moderators can change it."
+        raise Forbidden(
+            "Only the person who uploaded this file or the group's moderators can change it."
         )
     if "title" in changes:
         title = changes["title"].strip()
         if not title:
-            abort(422, "Give the file a title.", errors={"json": {"title": ["Empty."]}})
+            raise Invalid("Give the file a title.", errors={"json": {"title": ["Empty."]}})
         library_file.title = title
     if "description" in changes:
         library_file.description = changes["description"]
@@ -209,11 +207,11 @@ def delete_file(user: User, file_id: int) -> None:
     """Delete a file, all its versions and their stored bytes."""
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_delete_file(user, library_file, group, access):
-        abort(
-            403, "Only the person who uploaded this file or the group's moderators can delete it."
+        raise Forbidden(
+            "Only the person who uploaded this file or the group's moderators can delete it."
         )
     if not lock_row(LibraryFile, library_file.id):
-        abort(404, NO_FILE)
+        raise NotFound(NO_FILE)
     keys = list(
         db.session.scalars(
             select(FileVersion.storage_key).where(FileVersion.file_id == library_file.id)
@@ -236,8 +234,7 @@ def add_version(user: User, file_id: int, upload: FileStorage) -> LibraryFile:
     """Replace a file's content with a new version; search indexes the newest."""
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_edit_file(user, library_file, group, access):
-        abort(
-            403,
+        raise Forbidden(
             "Only the person who uploaded this file or the group's moderators can add a version.",
         )
     received = _receive(upload)
@@ -253,11 +250,10 @@ def add_version(user: User, file_id: int, upload: FileStorage) -> LibraryFile:
     except IntegrityError:
         db.session.rollback()
         received.discard()
-        abort(
-            409,
+        raise Conflict(
             "Someone else added a version of this file at the same moment; "
             "reload it and try again.",
-        )
+        ) from None
     except BaseException:
         db.session.rollback()
         received.discard()
@@ -294,10 +290,10 @@ def download(user: User, file_id: int, number: int | None = None) -> Download:
         )
     )
     if version is None:
-        abort(404, f"This file has no version {number}; see its versions for the numbers.")
+        raise NotFound(f"This file has no version {number}; see its versions for the numbers.")
     path = storage.path_of(version.storage_key)
     if not path.is_file():
-        abort(404, "This file's content is missing from storage; ask a site administrator.")
+        raise NotFound("This file's content is missing from storage; ask a site administrator.")
     return Download(
         path=path,
         content_type=version.content_type,
@@ -354,14 +350,11 @@ def _receive(upload: FileStorage) -> Received:
     try:
         incoming = storage.receive(upload.stream, storage.max_upload_bytes())
     except storage.TooLarge:
-        abort(413, too_large_message())
+        raise TooLarge(too_large_message()) from None
     try:
         kind = detect(incoming.path, filename)
         extraction = extract_text(incoming.path, kind.name)
         key = storage.keep(incoming)
-    except Refused as refusal:
-        storage.discard(incoming)
-        abort(refusal.status, refusal.message)
     except BaseException:
         storage.discard(incoming)
         raise

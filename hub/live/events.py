@@ -30,12 +30,12 @@ from marshmallow import Schema, ValidationError
 from socketio import exceptions as socketio_exceptions
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
-from werkzeug.exceptions import HTTPException
 
 from hub import policy, revocation
 from hub.auth import service as auth_service
 from hub.auth import sessions as browser_sessions
 from hub.auth.models import User
+from hub.errors import Conflict, Forbidden, HubError, NotFound, RateLimited, Unauthorized
 from hub.extensions import db, socketio
 from hub.live import service
 from hub.live.models import LiveSession
@@ -54,15 +54,13 @@ from hub.revocation import GroupAccessLost, Revocation
 
 log = logging.getLogger("hub.live")
 
-ERROR_CODES = {
-    400: "invalid",
-    401: "forbidden",
-    403: "forbidden",
-    404: "not_found",
-    409: "not_live",
-    413: "invalid",
-    422: "invalid",
-    429: "rate_limited",
+# The hub's errors as acknowledgement codes (anything else: invalid).
+ACK_CODES = {
+    Unauthorized: "forbidden",
+    Forbidden: "forbidden",
+    NotFound: "not_found",
+    Conflict: "not_live",
+    RateLimited: "rate_limited",
 }
 REFUSAL_CODES = ("unauthorized", "forbidden")  # a refused connection's data.code
 LOOP_INTERVAL = 0.25  # seconds
@@ -209,16 +207,13 @@ def _answer(schema: Schema, action, payload) -> dict:
     except ValidationError as error:
         db.session.rollback()
         return _error("invalid", _first_message(error.messages), errors=error.messages)
-    except HTTPException as error:
+    except HubError as error:
         db.session.rollback()
-        code = ERROR_CODES.get(error.code or 0, "invalid")
-        body = getattr(error, "data", None) or {}
-        extra = {}
-        if code == "rate_limited":
-            extra["retry_after"] = int((body.get("headers") or {}).get("Retry-After", 1))
+        code = ACK_CODES.get(type(error), "invalid")
+        extra = {"retry_after": error.retry_after or 1} if code == "rate_limited" else {}
         if code in ("forbidden", "not_found") and user is not None and "session_id" in data:
             _evict_if_gone(sid, data["session_id"], user.id)
-        return _error(code, body.get("message") or error.description, **extra)
+        return _error(code, error.message, **extra)
     except Exception:
         db.session.rollback()
         reference = uuid.uuid4().hex[:12]

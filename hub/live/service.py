@@ -29,7 +29,7 @@ from hub.audit.service import record
 from hub.auth.models import User
 from hub.auth.schemas import FORMER_MEMBER
 from hub.db import in_uk, utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from hub.extensions import db, socketio
 from hub.groups.access import group_access, moderator_ids
 from hub.groups.models import Group, GroupBan, Membership
@@ -128,14 +128,14 @@ def attend(user: User, session_id: int) -> Attendance:
         options=[lazyload(LiveSession.created_by)],
     )
     if live is None:
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     group = db.session.get(Group, live.group_id, options=[lazyload(Group.tags)])
     access = group_access(user, group)
     panelist = user.id in live.panelist_ids
     if not policy.can_see_group(group, access) and not (panelist and not access.banned):
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     if not policy.can_join_live_session(group, access, panelist):
-        abort(403, "Only the group's members can follow this session; ask to join the group.")
+        raise Forbidden("Only the group's members can follow this session; ask to join the group.")
     return Attendance(user, live, group, access, panelist)
 
 
@@ -277,7 +277,9 @@ def with_questions(user: User, sessions: list[LiveSession]) -> list[LiveSession]
         group, access = groups[live.group_id], accesses[live.group_id]
         panelist = user.id in live.panelist_ids
         if not policy.can_join_live_session(group, access, panelist):
-            abort(403, "Only the group's members can follow this session; ask to join the group.")
+            raise Forbidden(
+                "Only the group's members can follow this session; ask to join the group."
+            )
         attendance = Attendance(user, live, group, access, panelist)
         (moderated if attendance.moderator else attended).append(live.id)
     questions = db.session.scalars(
@@ -427,7 +429,7 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
     group = get_visible_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_schedule_live_session(user, group, access):
-        abort(403, "Only the group's owners and moderators can schedule live sessions.")
+        raise Forbidden("Only the group's owners and moderators can schedule live sessions.")
     panelist_ids = sorted(set(data["panelist_ids"]))
     found = set(
         db.session.scalars(
@@ -436,7 +438,7 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
     )
     if missing := [i for i in panelist_ids if i not in found]:
         problems = [f"No active person with id {i}." for i in missing]
-        abort(422, "Some panelists do not exist.", errors={"json": {"panelist_ids": problems}})
+        raise Invalid("Some panelists do not exist.", errors={"json": {"panelist_ids": problems}})
     live = LiveSession(
         group_id=group.id,
         created_by_id=user.id,
@@ -466,11 +468,11 @@ def start_session(user: User, session_id: int) -> LiveSession:
     """Go live: `session.started` to the room, and the group's members are notified."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        abort(403, "Only the group's moderators and the session's panelists can start it.")
+        raise Forbidden("Only the group's moderators and the session's panelists can start it.")
     with _publishing(session_id) as outgoing:
         live = _locked(session_id)
         if live.status != "scheduled":
-            abort(409, f"This session is {live.status} already; only a scheduled one starts.")
+            raise Conflict(f"This session is {live.status} already; only a scheduled one starts.")
         live.status = "live"
         live.started_at = utcnow()
         _record(outgoing, live.id, "session.started", lambda: session_view(live))
@@ -494,11 +496,11 @@ def end_session(user: User, session_id: int) -> LiveSession:
     """End it: `session.ended` to the room, and the transcript becomes a forum thread."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        abort(403, "Only the group's moderators and the session's panelists can end it.")
+        raise Forbidden("Only the group's moderators and the session's panelists can end it.")
     with _publishing(session_id) as outgoing:
         live = _locked(session_id)
         if live.status != "live":
-            abort(409, NOT_LIVE.get(live.status, "This session is not live."))
+            raise Conflict(NOT_LIVE.get(live.status, "This session is not live."))
         live.status = "ended"
         live.ended_at = utcnow()
         event = _record(outgoing, live.id, "session.ended", lambda: session_view(live))
@@ -519,13 +521,13 @@ def _locked(session_id: int) -> LiveSession:
     """The session row, locked (PostgreSQL) until the commit."""
     live = db.session.get(LiveSession, session_id, with_for_update=True, populate_existing=True)
     if live is None:
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return live
 
 
 def _require_live(live: LiveSession) -> None:
     if live.status != "live":
-        abort(409, NOT_LIVE.get(live.status, "This session is not live."))
+        raise Conflict(NOT_LIVE.get(live.status, "This session is not live."))
 
 
 def _lock_live(session_id: int) -> bool:
@@ -542,9 +544,9 @@ def _lock_live(session_id: int) -> bool:
         .with_for_update()
     ).one_or_none()
     if row is None:
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     if row.status != "live":
-        abort(409, NOT_LIVE.get(row.status, "This session is not live."))
+        raise Conflict(NOT_LIVE.get(row.status, "This session is not live."))
     return row.moderated
 
 
@@ -555,12 +557,11 @@ def ask(user: User, session_id: int, text: str, anonymous: bool) -> dict:
     """A new question: visible at once, or pending for a moderator in moderated sessions."""
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        abort(403, "Only the group's members can ask questions; join the group first.")
+        raise Forbidden("Only the group's members can ask questions; join the group first.")
     live = attendance.session
     _require_live(live)
     if anonymous and not live.allow_anonymous:
-        abort(
-            422,
+        raise Invalid(
             "This session does not take anonymous questions.",
             errors={"json": {"anonymous": ["Not allowed in this session."]}},
         )
@@ -599,14 +600,14 @@ def vote(user: User, session_id: int, question_id: int, up: bool) -> int:
     nothing and sends nothing. Returns the question's votes."""
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        abort(403, "Only the group's members can vote; join the group first.")
+        raise Forbidden("Only the group's members can vote; join the group first.")
     _require_live(attendance.session)
     _limit(user, "vote", "votes")
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
-            abort(422, "Only questions everyone can see take votes.")
+            raise Invalid("Only questions everyone can see take votes.")
         existing = db.session.get(LiveVote, (question.id, user.id))
         if up == (existing is not None):
             return question.vote_count
@@ -631,14 +632,14 @@ def answer(user: User, session_id: int, question_id: int, text: str) -> dict:
     """Panelists and moderators answer; the question is then marked answered."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        abort(403, "Only the session's panelists and the group's moderators can answer.")
+        raise Forbidden("Only the session's panelists and the group's moderators can answer.")
     _require_live(attendance.session)
     _limit(user, "answer", "answers")
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
-            abort(422, "Approve the question before answering it.")
+            raise Invalid("Approve the question before answering it.")
         db.session.add(
             LiveAnswer(
                 question_id=question.id, author_id=user.id, text=text.strip(), created_at=utcnow()
@@ -666,7 +667,7 @@ def moderate(user: User, session_id: int, question_id: int, action: str) -> dict
     """Approve, hide, pin, unpin or mark answered. Changing nothing sends nothing."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        abort(403, "Only the session's panelists and the group's moderators can moderate.")
+        raise Forbidden("Only the session's panelists and the group's moderators can moderate.")
     _require_live(attendance.session)
     _limit(user, "moderate", "moderation actions")
     with _publishing(session_id) as outgoing:
@@ -674,7 +675,7 @@ def moderate(user: User, session_id: int, question_id: int, action: str) -> dict
         question = _question(attendance, question_id)
         was = question.status
         if action in ("pin", "unpin", "mark_answered") and was != "visible":
-            abort(422, "Approve the question first.")
+            raise Invalid("Approve the question first.")
         changed = {
             "approve": lambda: _set(question, status="visible"),
             "hide": lambda: _set(question, status="hidden", pinned=False),
@@ -715,17 +716,16 @@ def _question(attendance: Attendance, question_id: int) -> LiveQuestion:
         or question.session_id != attendance.session.id
         or not policy.can_see_live_question(question, attendance.user.id, attendance.moderator)
     ):
-        abort(404, QUESTION_NOT_FOUND)
+        raise NotFound(QUESTION_NOT_FOUND)
     return question
 
 
 def _limit(user: User, action: str, what: str) -> None:
     wait = runtime().retry_after(user.id, action)
     if wait:
-        abort(
-            429,
+        raise RateLimited(
             f"Too many {what} at once; wait {wait} seconds and try again.",
-            headers={"Retry-After": str(wait)},
+            retry_after=wait,
         )
 
 
@@ -735,7 +735,7 @@ def _limit(user: User, action: str, what: str) -> None:
 def chat(user: User, session_id: int, text: str) -> dict:
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        abort(403, "Only the group's members can chat; join the group first.")
+        raise Forbidden("Only the group's members can chat; join the group first.")
     _require_live(attendance.session)
     _limit(user, "chat", "chat messages")
     with _publishing(session_id) as outgoing:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from hub import policy
 from hub.auth.models import User
 from hub.db import Listing, dicts, json_rows, paginate, run, utcnow
-from hub.errors import abort
+from hub.errors import Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.messages.models import Conversation, ConversationParticipant, Message
 from hub.notifications.service import notify
@@ -22,8 +22,7 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     """Post to the conversation of exactly these people, starting it if there is none."""
     others = set(participant_ids) - {user.id}
     if not others:
-        abort(
-            422,
+        raise Invalid(
             "Name at least one other person in participant_ids.",
             errors={"json": {"participant_ids": ["Name at least one other person."]}},
         )
@@ -33,8 +32,7 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
         )
     )
     if missing := sorted(others - found):
-        abort(
-            422,
+        raise Invalid(
             f"There is no person with id {missing[0]}.",
             errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}},
         )
@@ -75,15 +73,14 @@ def _conversation_of_exactly(user_ids: set[int]) -> Conversation | None:
 
 def _check_may_send(user: User, participant_ids: set[int]) -> None:
     if not policy.can_post(user):
-        abort(
-            403,
+        raise Forbidden(
             "Confirm your email address (and wait for approval if you were told to) "
             "before you send messages.",
         )
     pairs = blocked_pairs(participant_ids)
     for other in participant_ids - {user.id}:
         if not policy.can_contact(user.id, other, pairs):
-            abort(403, "Someone in this conversation is not accepting messages from you.")
+            raise Forbidden("Someone in this conversation is not accepting messages from you.")
 
 
 def get_conversation(user: User, conversation_id: int) -> Conversation:
@@ -91,7 +88,7 @@ def get_conversation(user: User, conversation_id: int) -> Conversation:
     if conversation is None or not policy.can_read_conversation(
         user, {p.user_id for p in conversation.participants}
     ):
-        abort(404, "There is no conversation with this id, or you are not in it.")
+        raise NotFound("There is no conversation with this id, or you are not in it.")
     return conversation
 
 

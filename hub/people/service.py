@@ -20,7 +20,7 @@ from sqlalchemy import (
 from hub import policy
 from hub.auth.models import User, UserExpertise
 from hub.db import dicts, paginate, run, utcnow, value_list, values_of
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.notifications.service import notify
 from hub.people.models import Block, Connection, PersonTerm, PersonTermCount, words
@@ -45,7 +45,7 @@ def update_profile(user: User, changes: dict) -> User:
 def get_person(person_id: int) -> User:
     person = db.session.get(User, person_id)
     if person is None or not person.is_active:
-        abort(404, "There is no person with this id.")
+        raise NotFound("There is no person with this id.")
     return person
 
 
@@ -260,8 +260,7 @@ def blocked_pairs(user_ids: set[int]) -> set[tuple[int, int]]:
 
 def _require_can_post(user: User) -> None:
     if not policy.can_post(user):
-        abort(
-            403,
+        raise Forbidden(
             "Confirm your email address (and wait for approval if you were told to) "
             "before you contact people.",
         )
@@ -271,12 +270,12 @@ def connect(user: User, person_id: int) -> str:
     """Ask to connect; accepts at once when they had already asked you."""
     person = get_person(person_id)
     if person.id == user.id:
-        abort(422, "You cannot connect to yourself.")
+        raise Invalid("You cannot connect to yourself.")
     _require_can_post(user)
     if _blocked(user.id, person.id):
-        abort(409, "You have blocked this person; unblock them first.")
+        raise Conflict("You have blocked this person; unblock them first.")
     if not policy.can_contact(user.id, person.id, blocked_pairs({user.id, person.id})):
-        abort(403, "This person is not accepting connection requests from you.")
+        raise Forbidden("This person is not accepting connection requests from you.")
     connection = _connection(user.id, person.id)
     if connection is None:
         low, high = _pair(user.id, person.id)
@@ -296,7 +295,7 @@ def connect(user: User, person_id: int) -> str:
 def accept(user: User, person_id: int) -> str:
     connection = _connection(user.id, person_id)
     if connection is None or connection.status_for(user.id) == "pending_out":
-        abort(404, "This person has not asked to connect with you.")
+        raise NotFound("This person has not asked to connect with you.")
     if connection.status == "pending":
         connection.status = "connected"
         connection.connected_at = utcnow()
@@ -309,7 +308,7 @@ def remove_connection(user: User, person_id: int) -> None:
     """Decline, cancel or remove: the pair is no longer connected or pending."""
     connection = _connection(user.id, person_id)
     if connection is None:
-        abort(404, "You have no connection or request with this person.")
+        raise NotFound("You have no connection or request with this person.")
     db.session.delete(connection)
     db.session.commit()
 
@@ -345,7 +344,7 @@ def connection_views(user: User, rows: list[Connection]) -> list[dict]:
 def block(user: User, person_id: int) -> None:
     person = get_person(person_id)
     if person.id == user.id:
-        abort(422, "You cannot block yourself.")
+        raise Invalid("You cannot block yourself.")
     if not _blocked(user.id, person.id):
         db.session.add(Block(blocker_id=user.id, blocked_id=person.id))
     connection = _connection(user.id, person.id)
@@ -359,7 +358,7 @@ def unblock(user: User, person_id: int) -> None:
         delete(Block).where(Block.blocker_id == user.id, Block.blocked_id == person_id)
     )
     if result.rowcount == 0:
-        abort(404, "You have not blocked this person.")
+        raise NotFound("You have not blocked this person.")
     db.session.commit()
 
 

@@ -16,7 +16,7 @@ from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import lock_row, utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, NotFound
 from hub.extensions import db
 from hub.groups.access import get_visible_group, group_access, moderator_ids
 from hub.groups.forum.models import Post, Thread
@@ -39,7 +39,7 @@ def create_report(user: User, data: dict) -> Report:
     target_type, target_id = data["target_type"], data["target_id"]
     group = _readable_target_group(user, target_type, target_id)
     if _open_report_exists(user.id, target_type, target_id):
-        abort(409, "You have already reported this, and your report is still open.")
+        raise Conflict("You have already reported this, and your report is still open.")
     report = Report(
         target_type=target_type,
         target_id=target_id,
@@ -54,7 +54,7 @@ def create_report(user: User, data: dict) -> Report:
         db.session.commit()
     except IntegrityError:  # the same report, sent twice at once: the other one won
         db.session.rollback()
-        abort(409, "You have already reported this, and your report is still open.")
+        raise Conflict("You have already reported this, and your report is still open.") from None
     return report
 
 
@@ -78,7 +78,7 @@ def _readable_target_group(user: User, target_type: str, target_id: int) -> Grou
     if target_type == "person":
         person = db.session.get(User, target_id)
         if person is None or not person.is_active:
-            abort(404, NOT_FOUND)
+            raise NotFound(NOT_FOUND)
         return None
     if target_type == "message":
         message = db.session.get(Message, target_id)
@@ -92,14 +92,14 @@ def _readable_target_group(user: User, target_type: str, target_id: int) -> Grou
                 )
             )
         if not policy.can_read_conversation(user, participants):
-            abort(404, NOT_FOUND)
+            raise NotFound(NOT_FOUND)
         return None
     if target_type == "question":
         return _readable_question_group(user, target_id)
     item = db.session.get(GROUP_CONTENT[target_type], target_id)
     group = db.session.get(Group, item.group_id) if item is not None else None
     if group is None or not policy.can_report_group_content(group, group_access(user, group)):
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return group
 
 
@@ -107,7 +107,7 @@ def _readable_question_group(user: User, question_id: int) -> Group:
     question = db.session.get(LiveQuestion, question_id)
     live = db.session.get(LiveSession, question.session_id) if question is not None else None
     if live is None:
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     group = db.session.get(Group, live.group_id)
     access = group_access(user, group)
     panelist = user.id in live.panelist_ids
@@ -116,7 +116,7 @@ def _readable_question_group(user: User, question_id: int) -> Group:
         policy.can_join_live_session(group, access, panelist)
         and policy.can_see_live_question(question, user.id, moderator)
     ):
-        abort(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return group
 
 
@@ -143,14 +143,14 @@ def group_reports(user: User, group_id: int, status: str | None):
     """The reports about the group's content (its owners and moderators), newest first."""
     group = get_visible_group(user, group_id)
     if not policy.can_read_group_reports(group, group_access(user, group)):
-        abort(403, "Only the group's owners and moderators can see reports about it.")
+        raise Forbidden("Only the group's owners and moderators can see reports about it.")
     return _newest_first(status).where(Report.group_id == group.id)
 
 
 def all_reports(user: User, status: str | None):
     """Every report, people and messages included (site admins), newest first."""
     if not policy.can_read_all_reports(user):
-        abort(403, "Only a site admin can see every report.")
+        raise Forbidden("Only a site admin can see every report.")
     return _newest_first(status)
 
 
@@ -166,9 +166,9 @@ def close_report(user: User, report_id: int, status: str, note: str | None) -> R
     group = db.session.get(Group, report.group_id) if report and report.group_id else None
     access = group_access(user, group) if group is not None else None
     if report is None or not policy.can_resolve_report(user, group, access):
-        abort(404, NO_REPORT)
+        raise NotFound(NO_REPORT)
     if report.status in CLOSED_STATUSES:
-        abort(409, f"This report is already {report.status}.")
+        raise Conflict(f"This report is already {report.status}.")
     report.status = status
     report.note = note
     report.resolved_at = utcnow()

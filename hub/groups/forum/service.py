@@ -24,7 +24,7 @@ from hub.audit.service import record
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
 from hub.db import Listing, lock_row, paginate, utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.groups.access import (
     access_columns,
@@ -127,7 +127,7 @@ def create_thread(user: User, group_id: int, title: str, body: str) -> Thread:
     group = get_readable_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_post_in_group(user, group, access):
-        abort(403, _why_not_posting(user, group, access))
+        raise Forbidden(_why_not_posting(user, group, access))
     now = utcnow()
     thread = Thread(
         group_id=group.id,
@@ -174,9 +174,9 @@ def update_thread(user: User, thread_id: int, changes: dict) -> Thread:
     if ("pinned" in changes or "locked" in changes) and not policy.can_pin_or_lock_thread(
         group, access
     ):
-        abort(403, "Only the group's owners and moderators can pin or lock threads.")
+        raise Forbidden("Only the group's owners and moderators can pin or lock threads.")
     if "title" in changes and not policy.can_rename_thread(user, thread, group, access):
-        abort(403, "Only the thread's author or the group's moderators can rename it.")
+        raise Forbidden("Only the thread's author or the group's moderators can rename it.")
     for field in ("pinned", "locked"):
         if field in changes:
             setattr(thread, field, changes[field])
@@ -189,7 +189,7 @@ def update_thread(user: User, thread_id: int, changes: dict) -> Thread:
 def delete_thread(user: User, thread_id: int) -> None:
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_delete_thread(user, thread, group, access):
-        abort(403, "Only the group's moderators can delete a thread others have replied to.")
+        raise Forbidden("Only the group's moderators can delete a thread others have replied to.")
     # The group's row first, as a reply takes it (its count) before the thread's: a reply
     # committed meanwhile is then deleted, and counted out, with the others.
     lock_row(Group, group.id)
@@ -300,14 +300,13 @@ def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> 
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_reply_in_thread(user, thread, group, access):
         if thread.locked and policy.can_post_in_group(user, group, access):
-            abort(409, "This thread is locked: only the group's moderators can post in it.")
-        abort(403, _why_not_posting(user, group, access))
+            raise Conflict("This thread is locked: only the group's moderators can post in it.")
+        raise Forbidden(_why_not_posting(user, group, access))
     answered = None
     if reply_to is not None:
         answered = db.session.get(Post, reply_to)
         if answered is None or answered.thread_id != thread.id:
-            abort(
-                422,
+            raise Invalid(
                 "reply_to must be the id of a post in this thread.",
                 errors={"json": {"reply_to": ["No post with this id in this thread."]}},
             )
@@ -356,8 +355,8 @@ def update_post(user: User, post_id: int, body: str) -> Post:
     post, thread, group, access = _readable_post(user, post_id)
     if not policy.can_edit_post(user, post, thread, group, access):
         if post.author_id == user.id and thread.locked:
-            abort(409, "This thread is locked: its posts can no longer be edited.")
-        abort(403, "Only the post's author or the group's moderators can edit it.")
+            raise Conflict("This thread is locked: its posts can no longer be edited.")
+        raise Forbidden("Only the post's author or the group's moderators can edit it.")
     before = mentioned_ids(post.body, group.id)
     post.body = body
     post.body_html = render_mentions(body)
@@ -377,15 +376,14 @@ def delete_post(user: User, post_id: int) -> None:
     """Delete a reply (author or moderator); the opening post goes with its thread."""
     post, thread, group, access = _readable_post(user, post_id)
     if not policy.can_delete_post(user, post, group, access):
-        abort(403, "Only the post's author or the group's moderators can delete it.")
+        raise Forbidden("Only the post's author or the group's moderators can delete it.")
     if post.is_opening:
-        abort(
-            409,
+        raise Conflict(
             "This post opened its thread: delete the thread instead "
             f"(DELETE /api/v1/threads/{thread.id}), or edit the post.",
         )
     if not lock_row(Post, post.id):
-        abort(404, NO_POST)
+        raise NotFound(NO_POST)
     db.session.delete(post)
     if post.author_id != user.id:  # taking back one's own post is not moderation
         detail = {"thread_id": thread.id, "author_id": post.author_id}
@@ -403,7 +401,7 @@ def delete_post(user: User, post_id: int) -> None:
 def _readable_post(user: User, post_id: int) -> tuple[Post, Thread, Group, GroupAccess]:
     post = db.session.get(Post, post_id)
     if post is None:
-        abort(404, NO_POST)
+        raise NotFound(NO_POST)
     thread, group, access = _readable_thread(user, post.thread_id)
     return post, thread, group, access
 

@@ -14,7 +14,7 @@ from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
 from hub.db import utcnow
-from hub.errors import abort
+from hub.errors import Conflict, Forbidden
 from hub.extensions import db
 from hub.groups.access import get_readable_group, group_access, group_of_readable_content
 from hub.groups.models import Group
@@ -70,7 +70,7 @@ def create_suggestion(user: User, group_id: int, title: str, body: str) -> Sugge
     group = get_readable_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_make_suggestion(user, group, access):
-        abort(403, _why_not_taking_part(user, group, access, "make suggestions"))
+        raise Forbidden(_why_not_taking_part(user, group, access, "make suggestions"))
     suggestion = Suggestion(
         group_id=group.id,
         author_id=user.id,
@@ -117,13 +117,13 @@ def change_status(user: User, suggestion_id: int, status: str) -> Suggestion:
     """Move a suggestion along its workflow (moderators); its author hears of it."""
     suggestion, group, access = _readable_suggestion(user, suggestion_id)
     if not policy.can_change_suggestion_status(group, access):
-        abort(403, "Only the group's owners and moderators can change a suggestion's status.")
+        raise Forbidden("Only the group's owners and moderators can change a suggestion's status.")
     previous = suggestion.status
     if status == previous:
         return get_suggestion(user, suggestion.id)
     if not policy.suggestion_status_may_change(previous, status):
         allowed = ", ".join(policy.SUGGESTION_TRANSITIONS.get(previous, ())) or "nothing"
-        abort(409, f"A suggestion that is {previous} can become {allowed}; not {status}.")
+        raise Conflict(f"A suggestion that is {previous} can become {allowed}; not {status}.")
     suggestion.status = status
     suggestion.status_changed_at = utcnow()
     detail = {"status": status, "previous_status": previous}
@@ -148,9 +148,9 @@ def change_status(user: User, suggestion_id: int, status: str) -> Suggestion:
 def _open_for_voting(user: User, suggestion_id: int) -> Suggestion:
     suggestion, group, access = _readable_suggestion(user, suggestion_id)
     if not policy.can_vote_on_suggestion(user, group, access):
-        abort(403, _why_not_taking_part(user, group, access, "vote"))
+        raise Forbidden(_why_not_taking_part(user, group, access, "vote"))
     if suggestion.status not in policy.SUGGESTION_VOTING_STATUSES:
-        abort(409, f"This suggestion is {suggestion.status}; voting on it has closed.")
+        raise Conflict(f"This suggestion is {suggestion.status}; voting on it has closed.")
     return suggestion
 
 
