@@ -20,9 +20,16 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The official JavaScript client for tests/live/test_js_client.py, from the lock file; npm
+# writes node_modules/.package-lock.json, which serves as the stamp. Without npm the test
+# skips, saying so.
+JS_CLIENT := tests/live/js
+$(JS_CLIENT)/node_modules/.package-lock.json: $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --no-audit --no-fund --silent
+
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(if $(shell command -v npm),$(JS_CLIENT)/node_modules/.package-lock.json)
 
 run: install
 	$(FLASK) db upgrade
