@@ -36,8 +36,10 @@ run: install
 	$(FLASK) hub seed --if-empty
 	$(FLASK) hub serve --port $(PORT)
 
+# One pytest worker a core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
