@@ -83,7 +83,7 @@ def update_profile():
         ProfileUpdateSchema(),
         {"name": _("Enter your full name")},
         fields=PROFILE_FIELDS,
-        keep_blank=("organisation", "job_title", "region", "bio", "expertise"),
+        keep_blank=("name", "organisation", "job_title", "region", "bio", "expertise"),
         lists=("expertise",),
     )
     if data is None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from hub.auth import browser, service, sessions
 from hub.auth.models import ROLES
+from hub.auth.passwords import password_problem
 from hub.auth.schemas import (
     LoginSchema,
     PasswordResetConfirmSchema,
@@ -97,6 +98,15 @@ def register():
                 "role": _("Select whether you are a councillor, an officer or other"),
             },
         )
+        if data is None and "password" not in form.errors:
+            # The schema checks the password only once every field is valid: say all at once.
+            problem = password_problem(
+                request.form.get("password", ""),
+                request.form.get("email", ""),
+                request.form.get("name", ""),
+            )
+            if problem and request.form.get("password"):
+                form.error("password", problem)
         if data is not None:
             try:
                 user = service.register(data)
@@ -163,10 +173,12 @@ def choose_new_password():
             except Invalid as refusal:
                 service_errors(form, refusal.errors, "password", refusal.message)
                 if "token" in form.errors:
-                    # The token is no field of the page: say so beside the password.
                     form.errors = {"password": refusal.message}
             else:
                 return see_other(url_for("auth_pages.sign_in", done="password-reset"))
+        elif "token" in form.errors:
+            # The token is no field a person sees: say what to do beside the password.
+            form.errors = {"password": _("This link is not complete. Ask for a new one.")}
     return render_template(
         "auth/password_reset_choose.html", form=form, field_order=["password"], token=token
     )

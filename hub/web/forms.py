@@ -32,9 +32,6 @@ class Form:
             names.sort(key=lambda n: order.index(n) if n in order else len(order))
         return [(name, self.errors[name]) for name in names]
 
-    def __bool__(self) -> bool:  # a form with errors is "not ok"
-        return not self.errors
-
 
 def load(
     schema: Schema,
@@ -65,7 +62,7 @@ def load(
         data = schema.load(raw)
     except ValidationError as error:
         for name, messages in _flatten(error.messages).items():
-            if name in missing and name not in raw:
+            if name in missing and not raw.get(name):
                 form.error(name, missing[name])
             else:
                 form.error(name, messages[0])

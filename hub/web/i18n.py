@@ -16,7 +16,7 @@ babel = Babel()
 
 def uk_time(when: datetime | None, format: str = "d MMMM yyyy 'at' h:mma") -> str:
     """A stored UTC time as people in the UK read it (GMT or BST), e.g. 5 December 2026
-    at 9:30AM."""
+    at 9:30am, as GOV.UK writes times."""
     if when is None:
         return ""
     return format_datetime(in_uk(when), format, rebase=False)
