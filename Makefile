@@ -20,9 +20,16 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The official JavaScript client for tests/live/test_js_client.py, from the lock file; npm
+# writes node_modules/.package-lock.json, which serves as the stamp. Without npm the test
+# skips, saying so.
+JS_CLIENT := tests/live/js
+$(JS_CLIENT)/node_modules/.package-lock.json: $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --no-audit --no-fund --silent
+
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(if $(shell command -v npm),$(JS_CLIENT)/node_modules/.package-lock.json)
 
 # The browser tests' Chromium: Debian's (never a browser download). Needs root and apt;
 # elsewhere it says so, and the browser tests skip with that message (CI fails instead).
@@ -41,8 +48,10 @@ run: install
 	$(FLASK) hub seed --if-empty
 	$(FLASK) hub serve --port $(PORT)
 
+# One pytest worker a core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -149,6 +149,11 @@ def can_list_members(group, access: GroupAccess) -> bool:
     return can_read_group_content(group, access)
 
 
+def can_see_mention_suggestions(user: User, group, access: GroupAccess) -> bool:
+    """Whom to mention is offered to those who may post in the group, from its members."""
+    return can_post_in_group(user, group, access)
+
+
 def can_handle_join_requests(group, access: GroupAccess) -> bool:
     return can_moderate_group(group, access)
 

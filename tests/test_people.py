@@ -86,7 +86,8 @@ class TestOwnProfile:
         assert response.json["job_title"] == "Head of Housing"
         assert response.json["organisation"] == "Leeds City Council"
         assert response.json["region"] == "Yorkshire and the Humber"
-        assert response.json["expertise"] == ["homelessness", "housing"]
+        # Kept as typed, one spelling of each (the first), in order whatever the case.
+        assert response.json["expertise"] == ["homelessness", "Housing"]
         # Saved, not just echoed.
         assert amira.get(f"{API}/me").json == response.json
 
@@ -205,7 +206,7 @@ class TestPublicProfiles:
         assert response.status_code == 200
         assert response.json["name"] == "Ben Osei"
         assert response.json["job_title"] == "Councillor"
-        assert response.json["expertise"] == ["parks"]
+        assert response.json["expertise"] == ["Parks"]
         assert "<em>Acomb</em>" in response.json["bio_html"]
         assert never_shows_email(response.json)
         assert "ben@york.gov.uk" not in response.get_data(as_text=True)

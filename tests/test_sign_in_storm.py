@@ -14,9 +14,9 @@ from tests.live.helpers import API, ThreadedServer
 
 @pytest.fixture
 def app_settings():
-    # One hash at a time, each a real scrypt of ~0.1 s or more: 12 at once cannot all
-    # get a turn within the 2 s a sign-in waits.
-    return {"HUB_PASSWORD_HASH": "scrypt:32768:8:1", "HUB_PASSWORD_HASH_SLOTS": 1}
+    # One hash at a time, each a real scrypt of 256 MiB (~0.4 s or more on any machine):
+    # 12 at once cannot all get a turn within the 2 s a sign-in waits.
+    return {"HUB_PASSWORD_HASH": "scrypt:262144:8:1", "HUB_PASSWORD_HASH_SLOTS": 1}
 
 
 @pytest.mark.parametrize("database", ["sqlite"])

@@ -5,11 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
+from hub.auth.handles import first_free_handle, handle_base
 from hub.db import utcnow
 from hub.extensions import db
+from hub.tags import tag_key, tag_order
 
 ROLES = ("councillor", "officer", "other")
 
@@ -31,6 +45,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(120), index=True)
+    # How others mention this person (hub.auth.handles); given at the first flush.
+    handle: Mapped[str] = mapped_column(String(40), unique=True, index=True)
     role: Mapped[str] = mapped_column(String(20), index=True)
     organisation: Mapped[str | None] = mapped_column(String(160), index=True)
     job_title: Mapped[str | None] = mapped_column(String(160))
@@ -56,17 +72,47 @@ class User(UserMixin, db.Model):
 
     @property
     def expertise_tags(self) -> list[str]:
-        # Code point order, as lists give them (hub.db.values_of), whatever the collation.
-        return sorted(e.tag for e in self.expertise)
+        return tag_order(e.tag for e in self.expertise)
 
 
 class UserExpertise(db.Model):
     __tablename__ = "user_expertise"
+    # One spelling of each tag a person holds (hub.tags).
+    __table_args__ = (
+        Index("uq_user_expertise_user_id_tag_key", "user_id", "tag_key", unique=True),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # hub.tags.tag_key(tag), set with the tag: filters compare it, through its index.
+    tag_key: Mapped[str] = mapped_column(String(60), index=True)
+
+    @validates("tag")
+    def _set_key(self, _attribute: str, tag: str) -> str:
+        self.tag_key = tag_key(tag)
+        return tag
+
+
+@event.listens_for(Session, "before_flush")
+def _give_handles(session: Session, _flush_context, _instances) -> None:
+    """Give each new person without a handle the first free one made from their name."""
+    newcomers = [obj for obj in session.new if isinstance(obj, User) and not obj.handle]
+    taken: set[str] = set()
+    with session.no_autoflush:
+        for person in newcomers:
+            base = handle_base(person.name or "")
+            # Bases are words and dots: nothing in them is special to LIKE.
+            taken.update(
+                session.scalars(
+                    select(User.handle).where(
+                        or_(User.handle == base, User.handle.like(f"{base}%"))
+                    )
+                )
+            )
+            person.handle = first_free_handle(base, taken)
+            taken.add(person.handle)
 
 
 class ApiToken(db.Model):

@@ -39,6 +39,9 @@ class PublicUserSchema(Schema):
 
     id = fields.Int(dump_only=True)
     name = fields.Str()
+    handle = fields.Str(
+        metadata={"description": "Unique and lower case: `@handle` in a post mentions them."}
+    )
     role = fields.Str()
     organisation = fields.Str(allow_none=True)
     job_title = fields.Str(allow_none=True)

@@ -15,6 +15,8 @@ from hub.groups.schemas import (
     JoinRequestSchema,
     MemberSchema,
     MembershipStatusSchema,
+    MentionSuggestionQuerySchema,
+    MentionSuggestionSchema,
     RemoveMemberQuerySchema,
     RoleChangeSchema,
 )
@@ -87,6 +89,18 @@ def leave_group(group_id):
 def list_members(group_id, pagination_parameters):
     """The members with their roles (for those who may read the group's content)."""
     return paginate(service.members_of(current_user, group_id), pagination_parameters)
+
+
+@blp.route("/groups/<int:group_id>/mention-suggestions", methods=["GET"])
+@blp.arguments(MentionSuggestionQuerySchema, location="query")
+@blp.response(200, MentionSuggestionSchema(many=True))
+@blp.paginate()
+def list_mention_suggestions(query, group_id, pagination_parameters):
+    """Whom a post in this group may mention: its members whose handle or name begins with
+    `q`, in name order (for members who may post there)."""
+    return service.mention_suggestions_page(
+        current_user, group_id, query["q"], pagination_parameters
+    )
 
 
 @blp.route("/groups/<int:group_id>/members/<int:user_id>", methods=["PATCH"])

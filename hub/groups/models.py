@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from hub.db import utcnow
 from hub.extensions import db
+from hub.tags import tag_key, tag_order
 
 if TYPE_CHECKING:
     from hub.auth.models import User
@@ -49,17 +50,25 @@ class Group(db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        # Code point order, as lists give them (hub.db.values_of), whatever the collation.
-        return sorted(t.tag for t in self.tags)
+        return tag_order(t.tag for t in self.tags)
 
 
 class GroupTag(db.Model):
     __tablename__ = "group_tags"
+    # One spelling of each tag a group holds (hub.tags).
+    __table_args__ = (Index("uq_group_tags_group_id_tag_key", "group_id", "tag_key", unique=True),)
 
     group_id: Mapped[int] = mapped_column(
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # hub.tags.tag_key(tag), set with the tag: filters compare it, through its index.
+    tag_key: Mapped[str] = mapped_column(String(60), index=True)
+
+    @validates("tag")
+    def _set_key(self, _attribute: str, tag: str) -> str:
+        self.tag_key = tag_key(tag)
+        return tag
 
 
 class Membership(db.Model):

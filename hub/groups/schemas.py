@@ -86,3 +86,21 @@ class InvitationSchema(Schema):
     user = fields.Nested(PersonRefSchema)
     invited_by = PersonRefField()
     created_at = UtcDateTime()
+
+
+class MentionSuggestionQuerySchema(Schema):
+    q = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=120),
+        metadata={"description": "What was typed after `@`: the start of a handle or name."},
+    )
+
+
+class MentionSuggestionSchema(Schema):
+    """A member who may be mentioned: write `@` and their handle."""
+
+    id = fields.Int()
+    handle = fields.Str()
+    name = fields.Str()
+    organisation = fields.Str(allow_none=True)
+    job_title = fields.Str(allow_none=True)

@@ -36,6 +36,7 @@ from hub.groups.access import (
 from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
 from hub.notifications.service import notify
 from hub.revocation import group_access_lost
+from hub.tags import clean_tags, replace_tags, tag_key, tag_order
 from hub.text import render_markdown
 
 
@@ -54,7 +55,7 @@ def create_group(user: User, data: dict) -> Group:
         visibility=data["visibility"],
         created_by_id=user.id,
         member_count=1,
-        tags=[GroupTag(tag=tag) for tag in _clean_tags(data["tags"])],
+        tags=[GroupTag(tag=tag) for tag in clean_tags(data["tags"])],
     )
     db.session.add(group)
     db.session.flush()
@@ -80,10 +81,6 @@ def _unique_slug(name: str) -> str:
     return f"{base}-{n}"
 
 
-def _clean_tags(tags: list[str]) -> list[str]:
-    return sorted({tag.strip().lower() for tag in tags if tag.strip()})
-
-
 def directory_page(user: User, filters: dict, pagination_parameters) -> list[dict]:
     """One page of the groups this person may find, by name, description or tag, or only
     of their own; dump-ready, with their tags and the person's role."""
@@ -91,7 +88,7 @@ def directory_page(user: User, filters: dict, pagination_parameters) -> list[dic
     if filters.get("q"):
         params["pattern"] = f"%{_escape_like(filters['q'].strip())}%"
     if filters.get("tag"):
-        params["tag"] = filters["tag"].strip().lower()
+        params["tag"] = tag_key(filters["tag"])
     listing = _directory(
         only_mine=filters.get("member") == "me",
         site_admin=policy.is_site_admin(user),
@@ -143,7 +140,7 @@ def _directory(only_mine: bool, site_admin: bool, by_text: bool, by_tag: bool) -
         )
     if by_tag:
         statement = statement.where(
-            Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag == bindparam("tag")))
+            Group.id.in_(select(GroupTag.group_id).where(GroupTag.tag_key == bindparam("tag")))
         )
     return Listing(statement.order_by(Group.name, Group.id))
 
@@ -155,7 +152,7 @@ def _escape_like(text: str) -> str:
 def _with_tags(rows: list[dict]) -> list[dict]:
     """Dump-ready groups from rows of `_directory`: their `tag_list` as `tag_names`."""
     for row in rows:
-        row["tag_names"] = values_of(row.pop("tag_list"))
+        row["tag_names"] = tag_order(values_of(row.pop("tag_list")))
     return rows
 
 
@@ -175,10 +172,8 @@ def update_group(user: User, group_id: int, changes: dict) -> Group:
     if "visibility" in changes:
         group.visibility = changes["visibility"]
     if "tags" in changes:
-        wanted = _clean_tags(changes["tags"])
-        group.tags = [t for t in group.tags if t.tag in wanted] + [
-            GroupTag(tag=tag) for tag in wanted if tag not in group.tag_names
-        ]
+        # The list sent is the one kept, in its spelling (`hhsrs` may become `HHSRS`).
+        group.tags = replace_tags(group.tags, changes["tags"], GroupTag)
     db.session.commit()
     group.my_role = access.role
     return group
@@ -283,6 +278,43 @@ def members_of(user: User, group_id: int):
         .where(Membership.group_id == group.id)
         .order_by(rank, Membership.joined_at, Membership.user_id)
     )
+
+
+def mention_suggestions_page(
+    user: User, group_id: int, text: str | None, pagination_parameters
+) -> list[dict]:
+    """One page of the group's members whose handle, name or a word of their name begins
+    with `text` (all of them without it), in name order: whom a post there may mention."""
+    group, access = visible_group_and_access(user, group_id)
+    if not policy.can_see_mention_suggestions(user, group, access):
+        raise Forbidden("Only members who may post in this group can look up whom to mention.")
+    params = {"group_id": group.id}
+    text = (text or "").strip().lstrip("@").lower()
+    if text:
+        prefix = _escape_like(text) + "%"
+        params.update(prefix=prefix, word_prefix="% " + prefix)
+    return paginate(_mention_suggestions(bool(text)), pagination_parameters, "mappings", params)
+
+
+@cache
+def _mention_suggestions(by_text: bool) -> Listing:
+    """Built once for each shape: the active members of `group_id`, in name order, those
+    beginning with `prefix` (handle or name) or `word_prefix` (a later word of the name)."""
+    statement = (
+        select(User.id, User.handle, User.name, User.organisation, User.job_title)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == bindparam("group_id"), User.deactivated_at.is_(None))
+    )
+    if by_text:
+        name = func.lower(User.name)
+        statement = statement.where(
+            or_(
+                User.handle.like(bindparam("prefix"), escape="\\"),
+                name.like(bindparam("prefix"), escape="\\"),
+                name.like(bindparam("word_prefix"), escape="\\"),
+            )
+        )
+    return Listing(statement.order_by(User.name, User.id))
 
 
 def _add_member(group: Group, user_id: int, role: str = "member") -> None:

@@ -17,10 +17,11 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
-from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, validates
 
 from hub.db import utcnow
 from hub.extensions import db
+from hub.tags import tag_key, tag_order
 
 if TYPE_CHECKING:
     from hub.auth.models import User
@@ -89,16 +90,27 @@ class LibraryFile(db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        return [t.tag for t in self.tags]
+        return tag_order(t.tag for t in self.tags)
 
 
 class LibraryFileTag(db.Model):
     __tablename__ = "library_file_tags"
+    # One spelling of each tag a file holds (hub.tags).
+    __table_args__ = (
+        Index("uq_library_file_tags_file_id_tag_key", "file_id", "tag_key", unique=True),
+    )
 
     file_id: Mapped[int] = mapped_column(
         ForeignKey("library_files.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # hub.tags.tag_key(tag), set with the tag: filters compare it, through its index.
+    tag_key: Mapped[str] = mapped_column(String(60), index=True)
+
+    @validates("tag")
+    def _set_key(self, _attribute: str, tag: str) -> str:
+        self.tag_key = tag_key(tag)
+        return tag
 
 
 class FileVersion(db.Model):

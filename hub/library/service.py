@@ -34,6 +34,7 @@ from hub.library.extraction import Extraction, extract_text
 from hub.library.filetypes import KINDS, Kind, detect, display_filename, extension_of
 from hub.library.models import FileVersion, LibraryFile, LibraryFileTag, LibraryFolder
 from hub.policy import GroupAccess
+from hub.tags import clean_tags, replace_tags, tag_key
 from hub.text import render_markdown
 
 MAX_FOLDER_DEPTH = 10
@@ -129,7 +130,7 @@ def files_of(user: User, group_id: int, filters: dict):
         statement = statement.where(LibraryFile.folder_id == filters["folder_id"])
     if filters.get("tag"):
         tagged = select(LibraryFileTag.file_id).where(
-            LibraryFileTag.tag == filters["tag"].strip().lower()
+            LibraryFileTag.tag_key == tag_key(filters["tag"])
         )
         statement = statement.where(LibraryFile.id.in_(tagged))
     return statement
@@ -157,7 +158,7 @@ def upload_file(user: User, group_id: int, upload: FileStorage, data: dict) -> L
             version=1,
             created_at=now,
             updated_at=now,
-            tags=[LibraryFileTag(tag=tag) for tag in _clean_tags(data.get("tags") or [])],
+            tags=[LibraryFileTag(tag=tag) for tag in clean_tags(data.get("tags") or [])],
         )
         db.session.add(library_file)
         count_content(group, "file", 1)
@@ -190,10 +191,7 @@ def update_file(user: User, file_id: int, changes: dict) -> LibraryFile:
         library_file.description = changes["description"]
         library_file.description_html = render_markdown(changes["description"])
     if "tags" in changes:
-        wanted = _clean_tags(changes["tags"])
-        library_file.tags = [t for t in library_file.tags if t.tag in wanted] + [
-            LibraryFileTag(tag=tag) for tag in wanted if tag not in library_file.tag_names
-        ]
+        library_file.tags = replace_tags(library_file.tags, changes["tags"], LibraryFileTag)
     if "folder_id" in changes:
         if changes["folder_id"] is not None:
             _folder_in(group, changes["folder_id"], "folder_id")
@@ -389,10 +387,6 @@ def _why_not_adding(user: User, group: Group, access: GroupAccess) -> str:
             "before you add files."
         )
     return "You may not add files to this group's library."
-
-
-def _clean_tags(tags: list[str]) -> list[str]:
-    return sorted({" ".join(tag.split()).lower() for tag in tags if tag.strip()})
 
 
 def _title_from(filename: str) -> str:

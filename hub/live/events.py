@@ -360,6 +360,16 @@ def _live_loop(app) -> None:
                 db.session.remove()
 
 
+def run_sweep(app) -> None:
+    """Run one sweep now, as the live loop does every two seconds (tests call this rather
+    than wait for the loop)."""
+    with app.app_context():
+        try:
+            _sweep(runtime(app))
+        finally:
+            db.session.remove()
+
+
 def _sweep(state) -> None:
     for sid in _revoked(state.snapshot()):
         _disconnect(sid)

@@ -78,10 +78,13 @@ def words(text: str | None) -> list[str]:
     return [w[:TERM_LENGTH] for w in _WORD.findall((text or "").lower())]
 
 
-def terms_of(name: str | None, organisation: str | None, job_title: str | None, tags) -> set[str]:
-    """Every word a person is found by: of their name, organisation, job title, expertise."""
+def terms_of(
+    name: str | None, organisation: str | None, job_title: str | None, tags, handle: str | None
+) -> set[str]:
+    """Every word a person is found by: of their name, organisation, job title, expertise
+    and handle."""
     found = set()
-    for text in (name, organisation, job_title, *tags):
+    for text in (name, organisation, job_title, *tags, handle):
         found.update(words(text))
     return found
 
@@ -123,13 +126,13 @@ class PersonTermCount(db.Model):
     holders: Mapped[int] = mapped_column(Integer)
 
 
-_TERM_SOURCES = ("name", "organisation", "job_title", "expertise", "deactivated_at")
+_TERM_SOURCES = ("name", "handle", "organisation", "job_title", "expertise", "deactivated_at")
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_person_terms(session: Session, _flush_context) -> None:
-    """Rewrite the words of each person whose name, organisation, job title, expertise or
-    deactivation this flush wrote."""
+    """Rewrite the words of each person whose name, handle, organisation, job title,
+    expertise or deactivation this flush wrote."""
     touched = set()
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, User):
@@ -167,12 +170,12 @@ def write_person_terms(connection, user_ids) -> None:
         ):
             tags.setdefault(user_id, []).append(tag)
         people = connection.execute(
-            select(User.id, User.name, User.organisation, User.job_title).where(
+            select(User.id, User.name, User.organisation, User.job_title, User.handle).where(
                 User.id.in_(chunk), User.deactivated_at.is_(None)
             )
         )
-        for user_id, name, organisation, job_title in people:
-            terms = terms_of(name, organisation, job_title, tags.get(user_id, ()))
+        for user_id, name, organisation, job_title, handle in people:
+            terms = terms_of(name, organisation, job_title, tags.get(user_id, ()), handle)
             rows += [{"term": t, "user_id": user_id, "name": name} for t in sorted(terms)]
         connection.execute(delete(PersonTerm).where(PersonTerm.user_id.in_(chunk)))
     if rows:

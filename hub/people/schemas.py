@@ -1,5 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
+from hub.auth.handles import HANDLE_LENGTH, handle_problem
 from hub.auth.models import ROLES
 from hub.auth.schemas import PublicUserSchema
 from hub.fields import UtcDateTime
@@ -17,8 +18,19 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Give your name; it cannot be blank.")
 
 
+def _a_handle(value: str) -> None:
+    # A function, not a Regexp: the pattern needs Unicode classes that ECMA regexes lack.
+    problem = handle_problem(value.strip().lower())
+    if problem:
+        raise ValidationError(problem)
+
+
 class ProfileUpdateSchema(Schema):
     name = fields.Str(validate=[validate.Length(min=1, max=120), _not_blank])
+    handle = fields.Str(
+        validate=[validate.Length(min=1, max=HANDLE_LENGTH + 10), _a_handle],
+        metadata={"description": "Taken in lower case; 409 when someone else has it."},
+    )
     role = fields.Str(validate=validate.OneOf(ROLES))
     job_title = fields.Str(allow_none=True, validate=validate.Length(max=160))
     organisation = fields.Str(allow_none=True, validate=validate.Length(max=160))

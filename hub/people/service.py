@@ -24,6 +24,7 @@ from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.notifications.service import notify
 from hub.people.models import Block, Connection, PersonTerm, PersonTermCount, words
+from hub.tags import replace_tags, tag_key, tag_order
 from hub.text import render_markdown
 
 
@@ -32,14 +33,24 @@ def update_profile(user: User, changes: dict) -> User:
         if field in changes:
             value = changes[field]
             setattr(user, field, value.strip() if isinstance(value, str) else value)
+    if "handle" in changes:
+        _change_handle(user, changes["handle"].strip().lower())
     if "bio" in changes:
         user.bio = changes["bio"]
         user.bio_html = render_markdown(changes["bio"])
     if "expertise" in changes:
-        tags = sorted({tag.strip().lower() for tag in changes["expertise"] if tag.strip()})
-        user.expertise = [UserExpertise(tag=tag) for tag in tags]
+        # The list sent is the one kept, in its spelling (`hhsrs` may become `HHSRS`).
+        user.expertise = replace_tags(user.expertise, changes["expertise"], UserExpertise)
     db.session.commit()
     return user
+
+
+def _change_handle(user: User, handle: str) -> None:
+    if handle == user.handle:
+        return
+    if db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+        raise Conflict(f"Someone else is @{handle}; choose another handle.")
+    user.handle = handle
 
 
 def get_person(person_id: int) -> User:
@@ -60,9 +71,9 @@ def directory(filters: dict):
     if filters.get("q") and filters["q"].strip():
         statement = statement.where(User.id.in_(_matching_ids(len(words(filters["q"])))))
     if filters.get("expertise"):
-        tag = filters["expertise"].strip().lower()
+        key = tag_key(filters["expertise"])
         statement = statement.where(
-            User.id.in_(select(UserExpertise.user_id).where(UserExpertise.tag == tag))
+            User.id.in_(select(UserExpertise.user_id).where(UserExpertise.tag_key == key))
         )
     if filters.get("organisation"):
         statement = statement.where(
@@ -114,6 +125,7 @@ def _public_columns():
     return select(
         User.id,
         User.name,
+        User.handle,
         User.role,
         User.organisation,
         User.job_title,
@@ -129,7 +141,7 @@ def _people_items(rows: list[dict]) -> list[dict]:
     """Dump-ready people from rows of `_public_columns`: their `expertise_list` as
     `expertise_tags`."""
     for row in rows:
-        row["expertise_tags"] = values_of(row.pop("expertise_list"))
+        row["expertise_tags"] = tag_order(values_of(row.pop("expertise_list")))
     return rows
 
 

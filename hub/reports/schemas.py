@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from hub.auth.schemas import FORMER_MEMBER
+from hub.auth.schemas import FORMER_MEMBER, PersonRefField
 from hub.db import MAX_ID
 from hub.fields import UtcDateTime
 from hub.reports.models import CLOSED_STATUSES, STATUSES, TARGET_TYPES
@@ -26,8 +26,11 @@ class ReportCloseSchema(Schema):
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
 
 
-def _person(user_id: int | None, user) -> dict:
-    return FORMER_MEMBER if user_id is None else {"id": user.id, "name": user.name}
+def _resolver(report) -> dict | None:
+    if report.resolved_at is None:
+        return None
+    who = getattr(report, "resolved_by", None)
+    return dict(FORMER_MEMBER) if who is None else {"id": who.id, "name": who.name}
 
 
 class ReportSchema(Schema):
@@ -39,14 +42,13 @@ class ReportSchema(Schema):
     group_id = fields.Int(allow_none=True)
     reason = fields.Str()
     status = fields.Str()
-    reporter = fields.Function(
-        lambda r: _person(r.reporter_id, r.reporter),
-        metadata={"description": "`{id, name}`; `Former member` once their account is erased."},
+    reporter = PersonRefField(
+        metadata={"description": "`{id, name}`; `Former member` once their account is erased."}
     )
     created_at = UtcDateTime()
     resolved_at = UtcDateTime(allow_none=True)
     resolved_by = fields.Function(
-        lambda r: None if r.resolved_at is None else _person(r.resolved_by_id, r.resolved_by),
+        _resolver,
         metadata={"description": "`{id, name}` of who resolved or dismissed it; null while open."},
     )
     note = fields.Str(allow_none=True)

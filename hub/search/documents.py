@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select
 from hub.db import run
 from hub.extensions import db
 from hub.search.backend import SearchDoc
+from hub.tags import tag_order
 
 API = "/api/v1"
 
@@ -54,6 +55,26 @@ def _group_names_select():
     from hub.groups.models import Group
 
     return select(Group.id, Group.name).where(Group.id.in_(bindparam("ids", expanding=True)))
+
+
+def group_tags(group_ids: set[int]) -> dict[int, list[str]]:
+    """The tags of these groups as typed, from the database (the index keeps them in
+    lower case, to filter by)."""
+    if not group_ids:
+        return {}
+    tags: dict[int, list[str]] = {}
+    for group_id, tag in run(_group_tags_select(), {"ids": list(group_ids)}):
+        tags.setdefault(group_id, []).append(tag)
+    return {group_id: tag_order(names) for group_id, names in tags.items()}
+
+
+@cache
+def _group_tags_select():
+    from hub.groups.models import GroupTag
+
+    return select(GroupTag.group_id, GroupTag.tag).where(
+        GroupTag.group_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def _join(*parts: str | None) -> str:

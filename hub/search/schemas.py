@@ -40,6 +40,9 @@ class SearchItemSchema(Schema):
     title = fields.Str()
     snippet = fields.Str(metadata={"description": "HTML: escaped text with <mark> around matches"})
     group = fields.Nested(SearchGroupSchema, allow_none=True)
+    tags = fields.List(
+        fields.Str(), metadata={"description": "A group's tags, as typed; empty for the others."}
+    )
     url = fields.Str()
     score = fields.Float()
     created_at = UtcDateTime(allow_none=True)

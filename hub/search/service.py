@@ -58,6 +58,7 @@ def search(user, args: dict) -> dict:
     )
     shown_groups = {h.group_id for h in result.hits if h.group_id is not None}
     names = documents._group_names(shown_groups | set(result.group_counts))
+    tags = documents.group_tags({hit.id for hit in result.hits if hit.type == "group"})
     items = []
     for hit in result.hits:
         if hit.group_id is not None:
@@ -73,6 +74,7 @@ def search(user, args: dict) -> dict:
                 "title": hit.title,
                 "snippet": hit.snippet,
                 "group": group,
+                "tags": tags.get(hit.id, []) if hit.type == "group" else [],
                 "url": hit.url,
                 "score": hit.score,
                 "created_at": hit.created_at,

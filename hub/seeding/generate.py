@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from hub.seeding import vocabulary as v
+from hub.tags import tag_key
 
 SEED_PASSWORD = "sector-led-improvement"
 CHUNK = 5000
@@ -231,6 +232,7 @@ def thread_title(rng: random.Random, topic: str) -> str:
 
 
 def _people(plan: _Plan, password_hash: str) -> None:
+    from hub.auth.handles import first_free_handle, handle_base
     from hub.auth.models import User, UserExpertise
     from hub.people.models import PersonTerm, terms_of
 
@@ -239,6 +241,7 @@ def _people(plan: _Plan, password_hash: str) -> None:
     weights = [_council_weight(name) for name, _, _ in v.COUNCILS]
     councils = rng.choices(v.COUNCILS, weights=weights, k=n)
     seen: dict[str, int] = {}
+    handles: set[str] = set()
     rows = []
     expertise = []
     for index in range(n):
@@ -269,12 +272,15 @@ def _people(plan: _Plan, password_hash: str) -> None:
             else None
         )
         created = plan.when(rng, 9 * 365)
+        handle = first_free_handle(handle_base(name), handles)
+        handles.add(handle)
         rows.append(
             {
                 "id": person_id,
                 "email": email,
                 "password_hash": password_hash,
                 "name": name,
+                "handle": handle,
                 "role": role,
                 "organisation": organisation,
                 "job_title": title,
@@ -290,7 +296,7 @@ def _people(plan: _Plan, password_hash: str) -> None:
                 "created_at": created,
             }
         )
-        expertise += [{"user_id": person_id, "tag": tag} for tag in tags]
+        expertise += [{"user_id": person_id, "tag": tag, "tag_key": tag_key(tag)} for tag in tags]
         plan.people.append(_Person(person_id, name, email, organisation, region, role))
     plan.insert(User.__table__, rows, n, "people")
     plan.insert(UserExpertise.__table__, expertise, len(expertise), "expertise")
@@ -302,7 +308,13 @@ def _people(plan: _Plan, password_hash: str) -> None:
         for row in rows
         if row["deactivated_at"] is None  # the finder's words are of active people only
         for term in sorted(
-            terms_of(row["name"], row["organisation"], row["job_title"], tags.get(row["id"], ()))
+            terms_of(
+                row["name"],
+                row["organisation"],
+                row["job_title"],
+                tags.get(row["id"], ()),
+                row["handle"],
+            )
         )
     ]
     plan.insert(PersonTerm.__table__, terms, len(terms), "people finder words")
@@ -457,7 +469,9 @@ def _groups(plan: _Plan) -> None:
                 "member_count": len(members),
             }
         )
-        tag_rows += [{"group_id": group.id, "tag": tag} for tag in group.tags]
+        tag_rows += [
+            {"group_id": group.id, "tag": tag, "tag_key": tag_key(tag)} for tag in group.tags
+        ]
         moderators = min(5, 1 + len(members) // 500)
         for position, user_id in enumerate(members):
             role = (
@@ -842,7 +856,7 @@ def generate_library(plan: _Plan) -> list[str]:
             }
         )
         tags += [
-            {"file_id": file_id, "tag": tag}
+            {"file_id": file_id, "tag": tag, "tag_key": tag_key(tag)}
             for tag in sorted(set(rng.sample(group.tags, min(len(group.tags), 2))))
         ]
     plan.insert(LibraryFile.__table__, files, len(files), "library files")

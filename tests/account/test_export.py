@@ -181,3 +181,30 @@ def test_the_export_streams_and_never_holds_thousands_of_posts_at_once(app, fact
     assert len(posts) == 3001
     # Held all at once, the posts alone would pass `written`; streamed, a batch is.
     assert peak < written / 3, f"peak {peak / 1e6:.1f} MB for {written / 1e6:.1f} MB of posts"
+
+
+def test_the_export_downloads_through_the_real_server_in_chunks(app, factory):
+    """As a browser gets it: over HTTP from a running server, in pieces, a whole zip."""
+    import requests
+
+    from tests.live.helpers import ThreadedServer
+
+    person = factory.person(name="Olu Downloader")
+    server = ThreadedServer(app)
+    try:
+        response = requests.get(
+            f"{server.url}{API}/me/export",
+            headers={"Authorization": f"Bearer {person.token}"},
+            stream=True,
+            timeout=60,
+        )
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/zip"
+        assert "Content-Length" not in response.headers  # streamed, not built first
+        chunks = list(response.iter_content(chunk_size=None))
+    finally:
+        server.stop()
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
+    assert archive.testzip() is None
+    assert read_json(archive, "profile.json")["name"] == "Olu Downloader"
+    assert set(archive.namelist()) >= EXPECTED_FILES

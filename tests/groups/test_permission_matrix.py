@@ -110,6 +110,18 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "banned": REFUSED,
         "site_admin": (200, 403, 403, 403),
     },
+    # Whom to mention: for those who may post there (members; site admins are not).
+    "GET /groups/{id}/mention-suggestions": {
+        "anonymous": NOBODY,
+        "non_member": REFUSED,
+        "requester": REFUSED,
+        "invitee": REFUSED,
+        "member": (200, 200, 200, 200),
+        "moderator": (200, 200, 200, 200),
+        "owner": (200, 200, 200, 200),
+        "banned": REFUSED,
+        "site_admin": (403, 403, 403, 403),
+    },
     "GET /groups/{id}/requests": {
         "anonymous": NOBODY,
         "non_member": REFUSED,

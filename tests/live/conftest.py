@@ -3,8 +3,6 @@ PostgreSQL, with real Socket.IO clients."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from tests.live.helpers import LiveClient, ThreadedServer, add_member, make_group, schedule
@@ -28,12 +26,8 @@ def clients(server):
         return client
 
     yield connect
-    # In parallel: each disconnect waits for its reader thread to stop.
-    leaving = [threading.Thread(target=client.disconnect) for client in made]
-    for thread in leaving:
-        thread.start()
-    for thread in leaving:
-        thread.join(timeout=15)
+    for client in made:
+        client.disconnect()
 
 
 @pytest.fixture

@@ -126,7 +126,19 @@ class LiveClient:
         assert self.gone.wait(max(timeout, 0)), f"still connected after {timeout:.2f} s"
 
     def disconnect(self) -> None:
-        if self.sio.connected:
+        """Leave at once, as a closed browser tab does.
+
+        python-socketio's own disconnect closes the websocket with websocket-client's
+        `close()`, which waits up to 3 s for the server's close frame while the client's
+        reader thread usually takes that frame first. Closing the transport without
+        waiting ends the reader at once; the server sees the connection close.
+        """
+        if not self.sio.connected:
+            return
+        if self.sio.transport() == "websocket":
+            self.sio.eio.ws.close(timeout=0)
+            self.sio.eio.wait()  # the reader thread sees the closed socket and tidies up
+        else:
             self.sio.disconnect()
 
 

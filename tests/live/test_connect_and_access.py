@@ -3,12 +3,11 @@ banned and removed members, unauthenticated sockets."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 import socketio
 
+from hub.live.events import run_sweep
 from tests.factories import PASSWORD
 from tests.live.helpers import API, LiveClient, ban, end, start
 
@@ -90,7 +89,14 @@ def test_cookies_only_from_allowed_origins(app, cast, server, clients, factory):
     )
 
 
-def test_outsiders_and_banned_members_get_nothing(cast, clients):
+def _presence_of(count: int):
+    def arrived(events: list[dict]) -> bool:
+        return any(e["type"] == "presence" and e["data"]["count"] == count for e in events)
+
+    return arrived
+
+
+def test_outsiders_and_banned_members_get_nothing(cast, server, clients):
     sid = cast.session_id
     member = clients(cast.member.token)
     member.ok("join", {"session_id": sid})
@@ -98,6 +104,7 @@ def test_outsiders_and_banned_members_get_nothing(cast, clients):
     assert outsider.error("join", {"session_id": sid}) == "forbidden"
     watcher = clients(cast.other.token)
     watcher.ok("join", {"session_id": sid})
+    member.wait_for(_presence_of(2))
 
     # The member is banned while connected: the next event is refused, and even without
     # one the sweep takes them out of the room.
@@ -106,12 +113,16 @@ def test_outsiders_and_banned_members_get_nothing(cast, clients):
     member.wait_for_types("session.started")
     asked = member.ok("ask", {"session_id": sid, "text": "Still there?"})["question"]
     member.wait_for_types("question.created")
-    time.sleep(2.5)  # a sweep has run
+    member.clear()
+    run_sweep(server.app)
+    # The sweep took the watcher out: the room now counts one, and only the member hears.
+    member.wait_for(_presence_of(1))
+    # Each refusal is a round trip on the watcher's own connection: whatever was sent to
+    # it before has arrived by the answer.
+    assert watcher.error("join", {"session_id": sid}) == "forbidden"
     watcher.clear()
     member.ok("chat", {"session_id": sid, "text": "after the sweep"})
     member.wait_for_types("chat.message")
-    time.sleep(1.5)  # presence, if it were sent, would have come by now
-    assert watcher.events == []
     assert watcher.error("vote", {"session_id": sid, "question_id": asked["id"]}) == "forbidden"
     assert watcher.error("join", {"session_id": sid}) == "forbidden"
     assert watcher.error("join", {"session_id": sid, "since_seq": 0}) == "forbidden"
@@ -134,7 +145,9 @@ def test_a_banned_member_is_refused_at_the_next_event_and_leaves_the_room(cast, 
     member = clients(cast.member.token)
     member.ok("ask", {"session_id": sid, "text": "Anyone?"})
     member.ok("join", {"session_id": sid})
-    time.sleep(1.5)
+    member.wait_for(_presence_of(1))
+    # A round trip on the watcher's own connection: anything sent to it came before.
+    assert watcher.error("chat", {"session_id": sid, "text": "still here?"}) == "forbidden"
     assert watcher.events == []
 
 

@@ -15,15 +15,16 @@ JS = Path(__file__).parent / "js"
 
 
 def _node_client() -> str:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
+    node = shutil.which("node")
+    if node is None:
         pytest.skip(
-            "Node.js (node and npm) is not installed; the JavaScript client test "
-            "needs it (apt-get install nodejs npm)."
+            "Node.js is not installed; the JavaScript client test needs it "
+            "(apt-get install nodejs npm, then make install-test)."
         )
     if not (JS / "node_modules" / "socket.io-client").is_dir():
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=JS, check=True, timeout=300
+        pytest.skip(
+            "The JavaScript client's packages are not installed: make install-test "
+            "installs them (npm ci in tests/live/js)."
         )
     return node
 

@@ -213,10 +213,10 @@ def test_moderated_sessions_show_pending_questions_to_moderators_and_the_asker(c
         pending = client.wait_for_types("question.created")[-1]
         assert pending["data"]["status"] == "pending"
         assert pending["seq"] == 1  # the current seq, not raised
-    # The other attendee sees nothing, in events or state, and cannot vote on it.
-    time.sleep(0.3)
-    assert other.of_type("question.created") == []
+    # The other attendee sees nothing, in events or state, and cannot vote on it (the
+    # join is a round trip on its own connection: what was sent to it has arrived).
     assert other.ok("join", {"session_id": sid})["questions"] == []
+    assert other.of_type("question.created") == []
     assert asker.ok("join", {"session_id": sid})["questions"][0]["id"] == question["id"]
     assert len(panelist.ok("join", {"session_id": sid})["questions"]) == 1
     assert other.error("vote", {"session_id": sid, "question_id": question["id"]}) == "not_found"
@@ -240,7 +240,7 @@ def test_moderated_sessions_show_pending_questions_to_moderators_and_the_asker(c
             e["type"] == "question.hidden" and e["data"]["id"] == second["id"] for e in events
         )
     )
-    time.sleep(0.3)
+    other.ok("join", {"session_id": sid})  # a round trip: what was sent to it has arrived
     assert other.of_type("question.hidden") == []
 
 

@@ -1,7 +1,8 @@
 """Forum API: a group's threads, their posts, and following them.
 
 Bodies are Markdown, returned as `body` and sanitized `body_html`. Mention a person with
-`@[Their Name](user:<id>)` (exact: front ends insert it when a person is picked), or with
+`@[Their Name](user:<id>)` (exact: front ends insert it when a person is picked), their
+handle `@their.handle` (unique; GET /groups/{id}/mention-suggestions offers them), or
 `@Their Name` (matched against the group's members, ignoring case; a name two members
 share mentions neither). Mentions notify only people who may read the group.
 """
@@ -84,8 +85,9 @@ def create_post(data, thread_id):
     """Reply in a thread (members; 409 when it is locked, unless you moderate).
 
     Mention people in the Markdown body with `@[Their Name](user:<id>)` (exact; shown as a
-    link to their profile) or `@Their Name` (matched against the group's members, ignoring
-    case, longest name first; a name two members share mentions neither). Mentioned people
+    link to their profile), `@their.handle` (unique, ignoring case), or `@Their Name`
+    (matched against the group's members, ignoring case, longest name first; a name two
+    members share mentions neither). Mentioned people
     who may read the group get a `mention` notification; the thread's followers (its
     author among them) and the author of the post answered (`reply_to`) get a `reply` one.
     """

@@ -1,11 +1,15 @@
 """The forum: threads and posts in a group, mentions, replies and subscriptions.
 
-Mentions come in two forms, both in the Markdown body:
+Mentions come in three forms, all in the Markdown body:
 - `@[Amira Khan](user:12)`: exact, whatever the name (front ends insert this form when a
   person is picked from a list); it shows as a link to the person's profile.
+- `@amira.khan`: a handle (hub.auth.handles), unique and stable, ignoring case; a full
+  stop after it ends the sentence, not the handle.
 - `@Amira Khan`: a plain name, matched (ignoring case) against the names of the group's
-  members, the longest name first, up to five words. A name two members share mentions
-  neither: use the exact form for them.
+  members, with or without titles (`@James Whitfield` is Cllr James Whitfield), the
+  longest name first, up to five words. A name two members share mentions neither: use
+  a handle or the exact form for them. Where one `@` could be both, the
+  longer wins: a name of two words or more over a handle, a handle over a one-word name.
 Mentions notify only people who may read the group (kind `mention`); subscribers to the
 thread, its author among them, and the author of the post answered hear of each new post
 (kind `reply`), unless they were mentioned in it.
@@ -21,6 +25,7 @@ from sqlalchemy.orm import lazyload
 
 from hub import policy
 from hub.audit.service import record
+from hub.auth.handles import HANDLE_IN_TEXT, TITLES, without_titles
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
 from hub.db import Listing, lock_row, paginate, utcnow
@@ -448,13 +453,50 @@ def mentioned_ids(body: str, group_id: int) -> set[int]:
 
 
 def _plain_mentions(text: str, group_id: int) -> set[int]:
-    spans = [m.group(1).split() for m in PLAIN_MENTION.finditer(text)]
-    if not spans:
+    """The people `@handle` and `@Name` mentions in a text mean (the module's docstring)."""
+    mentions = []  # (the handle it could be, the words of the name it could be)
+    for found in HANDLE_IN_TEXT.finditer(text):
+        name = PLAIN_MENTION.match(text, found.start())
+        mentions.append((found.group(1).lower(), name.group(1).split() if name else []))
+    if not mentions:
         return set()
+    by_handle = dict(
+        db.session.execute(
+            select(User.handle, User.id).where(
+                User.handle.in_({handle for handle, _words in mentions}),
+                User.deactivated_at.is_(None),
+            )
+        ).all()
+    )
+    by_name = _members_named(group_id, [words for _handle, words in mentions])
+    found = set()
+    for handle, words in mentions:
+        # The longest match wins; a handle counts as one word, and wins over a one-word name
+        # (a handle is unique, a first name seldom).
+        for length in range(len(words), 0, -1):
+            people = by_name.get(_name_key(" ".join(words[:length])))
+            if length == 1 and handle in by_handle:
+                people = {by_handle[handle]}
+            if people:
+                if len(people) == 1:
+                    found |= people
+                break
+        else:
+            if handle in by_handle:
+                found.add(by_handle[handle])
+    return found
+
+
+def _members_named(group_id: int, spans: list[list[str]]) -> dict[str, set[int]]:
+    """The ids of the group's members by name key, for every name a span's words begin; a
+    name with titles (`Cllr James Whitfield`) is also found without them."""
     candidates: set[str] = set()
     for words in spans:
         for length in range(1, len(words) + 1):
             candidates.add(_name_key(" ".join(words[:length])))
+    candidates |= {f"{title} {name}" for title in TITLES for name in candidates}
+    if not candidates:
+        return {}
     rows = db.session.execute(
         select(User.id, User.name)
         .join(Membership, Membership.user_id == User.id)
@@ -466,16 +508,10 @@ def _plain_mentions(text: str, group_id: int) -> set[int]:
     ).all()
     by_name: dict[str, set[int]] = {}
     for row in rows:
-        by_name.setdefault(_name_key(row.name), set()).add(row.id)
-    found = set()
-    for words in spans:
-        for length in range(len(words), 0, -1):
-            people = by_name.get(_name_key(" ".join(words[:length])))
-            if people:
-                if len(people) == 1:
-                    found |= people
-                break
-    return found
+        key = _name_key(row.name)
+        for name in {key, " ".join(without_titles(key.split()))}:
+            by_name.setdefault(name, set()).add(row.id)
+    return by_name
 
 
 def _name_key(name: str) -> str:
