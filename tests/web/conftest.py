@@ -8,6 +8,10 @@ from bs4 import BeautifulSoup
 
 from tests.factories import PASSWORD
 
+# The browser harness's fixtures, defined once for every test module here (one Chromium
+# for the run).
+from tests.web.browser import chromium, live_hub  # noqa: E402,F401
+
 
 @pytest.fixture
 def database() -> str:

@@ -12,9 +12,7 @@ from tests.factories import PASSWORD
 from tests.web.browser import (
     WIDTHS,
     axe_violations,
-    chromium,  # noqa: F401 - a fixture
     describe,
-    live_hub,  # noqa: F401 - a fixture
     new_page,
     sign_in_with_the_form,
 )
@@ -48,7 +46,7 @@ AXE_WALK = [
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):  # noqa: F811
+def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):
     person = factory.user(name="Amira Khan")
     pages = {OUT: new_page(chromium, live_hub, width), IN: new_page(chromium, live_hub, width)}
     sign_in_with_the_form(pages[IN], live_hub, person.email, PASSWORD)

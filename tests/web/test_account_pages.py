@@ -43,7 +43,7 @@ def test_editing_your_profile_saves_it_and_says_so(app, signed_in):
     )
     page = signed_in.get(response.location)
     assert banner(page) == "Your profile has been saved."
-    assert page.find(id="expertise")["value"] == "housing, planning"
+    assert page.find(id="expertise")["value"] == "Housing, planning"  # kept as typed
     with app.app_context():
         user = db.session.get(User, signed_in.user.id)
         assert (user.name, user.role, user.region) == ("Amira Khan", "councillor", "London")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from tests.web.browser import (
-    chromium,  # noqa: F401 - a fixture
-    live_hub,  # noqa: F401 - a fixture
     new_page,
 )
 
@@ -25,7 +23,7 @@ def focused_text(page) -> str:
     return page.evaluate("() => document.activeElement.textContent.trim()")
 
 
-def test_register_sign_out_and_sign_in_with_the_keyboard_alone(chromium, live_hub):  # noqa: F811
+def test_register_sign_out_and_sign_in_with_the_keyboard_alone(chromium, live_hub):
     page = new_page(chromium, live_hub)
     page.goto(live_hub.path("/"))
 
