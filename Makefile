@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install install-test lint format bench-data clean
+.PHONY: run test install install-test install-browser vendor-assets lint format bench-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ $(JS_CLIENT)/node_modules/.package-lock.json: $(JS_CLIENT)/package-lock.json
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test $(if $(shell command -v npm),$(JS_CLIENT)/node_modules/.package-lock.json)
+
+# The browser tests' Chromium: Debian's (never a browser download). Needs root and apt;
+# elsewhere it says so, and the browser tests skip with that message (CI fails instead).
+install-browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "install-browser: install Debian's chromium and chromium-driver to run the browser tests"; fi
+
+# Refresh the vendored GOV.UK Frontend and axe-core at the versions in package-lock.json.
+vendor-assets:
+	bin/vendor-assets
 
 run: install
 	$(FLASK) db upgrade

@@ -36,9 +36,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _init_features(app: Flask) -> None:
     """What each feature does at start-up, said here rather than done by an import."""
-    from hub import cli, errors, library, mail, outbox, search
+    from hub import cli, errors, library, mail, outbox, search, web
 
     errors.register_error_handlers(app)
+    web.init_app(app)  # after the API's: the pages' error handlers hand the API back its own
     cli.register(app)
     mail.init_app(app)
     search.init_app(app)
@@ -96,10 +97,13 @@ def _socketio_async_mode() -> str:
 def _register_blueprints(app: Flask) -> None:
     from hub import ops
     from hub.account import api as account_api
+    from hub.account import views as account_views
     from hub.audit import api as audit_api
     from hub.auth import api as auth_api
+    from hub.auth import views as auth_views
     from hub.extensions import api
     from hub.feed import api as feed_api
+    from hub.feed import views as feed_views
     from hub.groups import api as groups_api
     from hub.groups.forum import api as forum_api
     from hub.groups.suggestions import api as suggestions_api
@@ -130,3 +134,6 @@ def _register_blueprints(app: Flask) -> None:
         audit_api.blp,
     ):
         api.register_blueprint(blueprint)
+    # Pages: each feature's views.py, at the site root (hub.web is their shell).
+    for blueprint in (feed_views.blp, auth_views.blp, account_views.blp):
+        app.register_blueprint(blueprint)

@@ -1,12 +1,12 @@
 """Closing your account and exporting your data: always your own (there is no way to
 name anyone else's account here)."""
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, stream_with_context
 from flask_login import current_user
 
 from hub.account import export, service
 from hub.account.schemas import CloseAccountSchema
-from hub.auth import sessions
+from hub.auth import browser, sessions
 from hub.blueprint import Blueprint
 from hub.db import utcnow
 from hub.extensions import limiter
@@ -19,21 +19,18 @@ EXPORT_RESPONSE = {
 }
 
 
-def _wrong_password_limit() -> str:
-    return current_app.config["HUB_LOGIN_FAILURE_LIMIT"]
-
-
-def _closing_account() -> str:
-    return f"close-account:{current_user.id}"
-
-
 def _refused(response) -> bool:
     return response.status_code == 422
 
 
 @blp.route("/me", methods=["DELETE"])
 # Wrong passwords count as failed sign-ins do: a stolen token cannot guess its way in.
-@limiter.limit(_wrong_password_limit, key_func=_closing_account, deduct_when=_refused)
+@limiter.shared_limit(
+    browser.login_failure_limit,
+    scope=browser.CLOSE_ACCOUNT_WRONG_PASSWORD,
+    key_func=browser.closing_account,
+    deduct_when=_refused,
+)
 @blp.arguments(CloseAccountSchema)
 @blp.response(204)
 @blp.alt_response(409, description="You are the last owner of a group: hand it over first.")

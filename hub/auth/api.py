@@ -3,11 +3,10 @@ verification, API tokens, and the site admin's account actions."""
 
 from __future__ import annotations
 
-from flask import after_this_request, current_app, g, request
-from flask_limiter.util import get_remote_address
+from flask import g
 from flask_login import current_user
 
-from hub.auth import service, sessions
+from hub.auth import browser, service, sessions
 from hub.auth.schemas import (
     AdminAccountSchema,
     CsrfSchema,
@@ -33,37 +32,6 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts an
 admin_blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Site admin")
 
 
-def _register_limit() -> str:
-    return current_app.config["HUB_REGISTER_LIMIT"]
-
-
-def _login_failure_limit() -> str:
-    return current_app.config["HUB_LOGIN_FAILURE_LIMIT"]
-
-
-def _password_reset_limit() -> str:
-    return current_app.config["HUB_PASSWORD_RESET_LIMIT"]
-
-
-def _account_from_address() -> str:
-    """Failed sign-ins count per account *and* address (and, separately, per address):
-    someone else's guesses from elsewhere never lock the owner out."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    account = service.normalise_email(email) if isinstance(email, str) else ""
-    return f"login-account:{account}:from:{get_remote_address()}"
-
-
-def _signed_in_account() -> str:
-    return f"password-change:{current_user.id}"
-
-
-def _reset_email() -> str:
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return "password-reset:" + (service.normalise_email(email) if isinstance(email, str) else "")
-
-
 def _failed(response) -> bool:
     return response.status_code == 401
 
@@ -73,41 +41,33 @@ def _refused(response) -> bool:
 
 
 @blp.route("/auth/register", methods=["POST"])
-@limiter.limit(_register_limit)
+@limiter.shared_limit(browser.register_limit, scope=browser.REGISTRATIONS)
 @blp.arguments(RegisterSchema)
 @blp.response(201, MeSchema)
 def register(data):
     """Create an account, and sign in with it (the session cookie; its CSRF token from
     GET /auth/csrf)."""
     user = service.register(data)
-    _start_browser_session(user)
+    browser.start_browser_session(user)
     return user
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_login_failure_limit, deduct_when=_failed)
-@limiter.limit(_login_failure_limit, key_func=_account_from_address, deduct_when=_failed)
+@limiter.shared_limit(
+    browser.login_failure_limit, scope=browser.SIGN_IN_FAILURES, deduct_when=_failed
+)
+@limiter.shared_limit(
+    browser.login_failure_limit,
+    scope=browser.SIGN_IN_FAILURES_BY_ACCOUNT,
+    key_func=browser.account_from_address,
+    deduct_when=_failed,
+)
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
 def login(data):
     """Sign in: sets the session cookie and returns the CSRF token for unsafe requests."""
     user = service.authenticate(data["email"], data["password"])
-    return {"user": user, "csrf_token": _start_browser_session(user).csrf_token}
-
-
-def _start_browser_session(user):
-    """A new server-side session, its key set as the cookie on this response."""
-    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
-    record, key = service.sign_in(
-        user, request.headers.get("User-Agent"), request.cookies.get(cookie_name)
-    )
-
-    @after_this_request
-    def set_cookie(response):
-        response.set_cookie(cookie_name, key, **sessions.cookie_options())
-        return response
-
-    return record
+    return {"user": user, "csrf_token": browser.start_browser_session(user).csrf_token}
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -142,7 +102,12 @@ def end_session(session_id):
 
 
 @blp.route("/auth/password", methods=["POST"])
-@limiter.limit(_login_failure_limit, key_func=_signed_in_account, deduct_when=_refused)
+@limiter.shared_limit(
+    browser.login_failure_limit,
+    scope=browser.WRONG_CURRENT_PASSWORD,
+    key_func=browser.signed_in_account,
+    deduct_when=_refused,
+)
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_password(data):
@@ -151,8 +116,12 @@ def change_password(data):
 
 
 @blp.route("/auth/password-reset", methods=["POST"])
-@limiter.limit(_password_reset_limit)
-@limiter.limit(_password_reset_limit, key_func=_reset_email)
+@limiter.shared_limit(browser.password_reset_limit, scope=browser.PASSWORD_RESETS)
+@limiter.shared_limit(
+    browser.password_reset_limit,
+    scope=browser.PASSWORD_RESETS_BY_EMAIL,
+    key_func=browser.reset_email,
+)
 @blp.arguments(PasswordResetRequestSchema)
 @blp.response(202, PasswordResetRequestedSchema)
 def request_password_reset(data):

@@ -277,10 +277,12 @@ def request_password_reset(email: str) -> None:
         user.email,
         "Choose a new Knowledge Hub password",
         f"Hello {user.name},\n\nSomeone (we hope you) asked to choose a new password for your "
-        f"Knowledge Hub account. To choose one, send this token with your new password to "
-        f"POST {base}/api/v1/auth/password-reset/confirm\n\n{token}\n\n"
+        f"Knowledge Hub account. To choose one, open this link:\n\n"
+        f"{base}/password-reset/new?token={token}\n\n"
         f"It works once, within an hour. If you did not ask, ignore this email: your "
-        f"password has not changed.",
+        f"password has not changed.\n\n"
+        f"(A program using the API sends this token with the new password to "
+        f"POST {base}/api/v1/auth/password-reset/confirm:)\n\n{token}\n",
     )
     db.session.commit()
 

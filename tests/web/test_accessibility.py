@@ -1,0 +1,65 @@
+"""axe-core in Chromium on every page, signed out and signed in, at desktop and phone
+widths: no violation of WCAG 2.0/2.1/2.2 A and AA. Also no request to another site.
+
+A new page is one line in AXE_WALK: (who, path[, what to do there first]).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.web.browser import (
+    WIDTHS,
+    axe_violations,
+    describe,
+    new_page,
+    sign_in_with_the_form,
+)
+
+
+def submit_empty(page) -> None:
+    """Post the page's main form blank: its error summary and field errors are checked."""
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+
+
+OUT, IN = "signed out", "signed in"
+AXE_WALK = [
+    (OUT, "/"),
+    (OUT, "/sign-in"),
+    (OUT, "/sign-in", submit_empty),
+    (OUT, "/register"),
+    (OUT, "/register", submit_empty),
+    (OUT, "/password-reset"),
+    (OUT, "/password-reset", submit_empty),
+    (OUT, "/password-reset?sent=1"),
+    (OUT, "/password-reset/new?token=x"),
+    (OUT, "/password-reset/new?token=x", submit_empty),
+    (OUT, "/no-such-page"),
+    (IN, "/"),
+    (IN, "/?done=registered"),
+    (IN, "/account"),
+    (IN, "/sign-in"),
+    (IN, "/no-such-page"),
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):
+    person = factory.user(name="Amira Khan")
+    pages = {OUT: new_page(chromium, live_hub, width), IN: new_page(chromium, live_hub, width)}
+    sign_in_with_the_form(pages[IN], live_hub, person.email, PASSWORD)
+    failures = []
+    for who, path, *then in AXE_WALK:
+        page = pages[who]
+        page.goto(live_hub.path(path))
+        for step in then:
+            step(page)
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{who} {path} {[s.__name__ for s in then]}:\n{describe(violations)}")
+    for page in pages.values():
+        assert page.elsewhere == [], page.elsewhere
+        page.context.close()
+    assert not failures, "\n\n".join(failures)

@@ -1,0 +1,70 @@
+"""Every page with every kind of caller: the status the API's policy says (200, a 303 to
+sign in, or the HTML 404), and every form refused without its csrf_token.
+
+A new page adds its row to PAGES; test_every_page_is_in_the_matrix fails until it does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hub.auth.guard import PAGE_BLUEPRINTS
+from tests.web.conftest import Browser
+
+SIGN_IN = 303  # a page for people signed in, asked for by someone who is not
+
+# path: (signed out, signed in)
+PAGES = {
+    "/": (200, 200),
+    "/sign-in": (200, 200),
+    "/register": (200, 200),
+    "/password-reset": (200, 200),
+    "/password-reset/new?token=x": (200, 200),
+    "/account": (SIGN_IN, 200),
+    "/account/export": (SIGN_IN, 200),
+}
+CALLERS = ("signed out", "signed in")
+
+
+def page_rules(app, method: str):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.partition(".")[0] in PAGE_BLUEPRINTS and method in rule.methods:
+            if rule.endpoint.endswith(".static"):
+                continue
+            yield rule
+
+
+def test_every_page_is_in_the_matrix(app):
+    listed = {path.partition("?")[0] for path in PAGES}
+    assert {rule.rule for rule in page_rules(app, "GET")} == listed
+
+
+@pytest.fixture
+def callers(app, factory) -> dict[str, Browser]:
+    signed_in = Browser(app)
+    signed_in.sign_in(factory.user())
+    return {"signed out": Browser(app), "signed in": signed_in}
+
+
+def test_each_page_answers_each_caller_as_the_policy_says(callers):
+    for path, expected in PAGES.items():
+        for caller, status in zip(CALLERS, expected, strict=True):
+            response = callers[caller].client.get(path)
+            assert response.status_code == status, (path, caller, response.status_code)
+            if status == SIGN_IN:
+                assert response.location.startswith("/sign-in?next=")
+
+
+def test_every_form_is_refused_without_its_csrf_token(app, callers):
+    posted = 0
+    for rule in page_rules(app, "POST"):
+        path = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+        for caller in CALLERS:
+            response = callers[caller].client.post(path, data={"name": "x"})
+            assert response.status_code == 400, (path, caller, response.status_code)
+            assert response.mimetype == "text/html"
+            posted += 1
+    assert posted >= 16
+    assert callers["signed in"].signed_in()  # nothing, not even sign-out, was done
