@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, select
 from hub import policy
 from hub.audit.models import AuditEntry
 from hub.auth.models import User
-from hub.auth.schemas import FORMER_MEMBER
+from hub.auth.schemas import person_ref
 from hub.db import Listing, paginate, utcnow
 from hub.errors import Forbidden
 from hub.extensions import db
@@ -84,7 +84,7 @@ def _log(of_one_group: bool) -> Listing:
 def _dumpable(rows: list[dict]) -> list[dict]:
     for row in rows:
         actor_id, name = row.pop("actor_id"), row.pop("actor_name")
-        row["actor"] = FORMER_MEMBER if actor_id is None else {"id": actor_id, "name": name}
+        row["actor"] = person_ref(actor_id, name)
     return rows
 
 

@@ -105,17 +105,20 @@ def test_an_account_deactivated_on_one_process_is_cut_off_on_the_other(
     victim.wait_disconnected(timeout=DEADLINE - (time.monotonic() - revoked_at))
 
 
-def test_a_member_banned_on_one_process_leaves_the_room_on_the_other(cast, two, connected):
+@pytest.mark.parametrize("how", ["?ban=true", ""])
+def test_a_member_banned_or_removed_on_one_process_leaves_the_room_on_the_other(
+    cast, two, connected, how
+):
     first, second = two
     victim = connected(second.url, cast.member.token)
     witness = connected(first.url, cast.other.token)
     for client in (victim, witness):
         client.ok("join", {"session_id": cast.session_id})
-    banned = requests.delete(
-        f"{first.url}{API}/groups/{cast.group_id}/members/{cast.member.user_id}?ban=true",
+    taken_out = requests.delete(
+        f"{first.url}{API}/groups/{cast.group_id}/members/{cast.member.user_id}{how}",
         headers=_as(cast.owner),
     )
-    assert banned.status_code == 204
+    assert taken_out.status_code == 204
     _said_after(victim, witness, cast.session_id)
     assert victim.error("join", {"session_id": cast.session_id}) == "forbidden"
 
@@ -190,18 +193,3 @@ def test_a_session_revoked_on_one_process_cuts_off_its_socket_on_the_other(
     revoked_at = time.monotonic()
     _said_after(victim, witness, cast.session_id)
     victim.wait_disconnected(timeout=DEADLINE - (time.monotonic() - revoked_at))
-
-
-def test_a_member_removed_on_one_process_leaves_the_room_on_the_other(cast, two, connected):
-    first, second = two
-    victim = connected(second.url, cast.member.token)
-    witness = connected(first.url, cast.other.token)
-    for client in (victim, witness):
-        client.ok("join", {"session_id": cast.session_id})
-    removed = requests.delete(
-        f"{first.url}{API}/groups/{cast.group_id}/members/{cast.member.user_id}",
-        headers=_as(cast.owner),
-    )
-    assert removed.status_code == 204
-    _said_after(victim, witness, cast.session_id)
-    assert victim.error("join", {"session_id": cast.session_id}) == "forbidden"
