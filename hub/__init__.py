@@ -104,9 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from hub.extensions import api
     from hub.feed import api as feed_api
     from hub.feed import views as feed_views
+    from hub.forum import api as forum_api
     from hub.groups import api as groups_api
-    from hub.groups.forum import api as forum_api
-    from hub.groups.suggestions import api as suggestions_api
     from hub.library import api as library_api
     from hub.live import api as live_api
     from hub.messages import api as messages_api
@@ -114,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.people import api as people_api
     from hub.reports import api as reports_api
     from hub.search import api as search_api
+    from hub.suggestions import api as suggestions_api
 
     app.register_blueprint(ops.blp)
     for blueprint in (

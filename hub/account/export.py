@@ -21,14 +21,14 @@ from sqlalchemy import or_, select
 from hub.auth.models import User
 from hub.auth.schemas import MeSchema, person_ref
 from hub.extensions import db
-from hub.groups.forum.models import Post, Thread
-from hub.groups.suggestions.models import Suggestion, SuggestionVote
+from hub.forum.models import Post, Thread
 from hub.library import storage
 from hub.library.models import FileVersion, LibraryFile
 from hub.live.models import LiveAnswer, LiveChatMessage, LiveQuestion, LiveVote
 from hub.messages.models import ConversationParticipant, Message
 from hub.notifications.service import email_preference, every_visible_notification
 from hub.people.models import Block, Connection
+from hub.suggestions.models import Suggestion, SuggestionVote
 
 BATCH = 200  # rows a query hands over at a time: a batch of long posts is a few MB
 SEND_AT = 64 * 1024  # bytes gathered before they are handed to the response

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, bindparam, case, exists, func, literal, select, 
 from hub.auth.models import User
 from hub.auth.schemas import person_ref
 from hub.db import dicts, run
-from hub.groups.forum.models import Post, Thread
+from hub.forum.models import Post, Thread
 from hub.groups.models import Group, GroupBan, Membership
 from hub.library.models import LibraryFile
 from hub.live.models import LiveSession

@@ -7,9 +7,9 @@ Everything goes through the services, so the demo holds what real use leaves beh
 from __future__ import annotations
 
 from hub.auth.models import User
+from hub.forum import service as forum
 from hub.groups import service
-from hub.groups.forum import service as forum
-from hub.groups.suggestions import service as suggestions
+from hub.suggestions import service as suggestions
 
 # name, visibility, owner (index in the demo people), tags, description
 GROUPS = [

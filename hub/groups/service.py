@@ -337,7 +337,7 @@ def recount_group_content(connection) -> int:
     """Set every group's counts of posts, files and live sessions from the rows (for bulk
     writers, and to repair counts written around the services); returns how many groups'
     counts were wrong."""
-    from hub.groups.forum.models import Post
+    from hub.forum.models import Post
     from hub.library.models import LibraryFile
     from hub.live.models import LiveSession
 

@@ -759,7 +759,7 @@ def _archive_transcript(user: User, group: Group, live: LiveSession) -> int | No
     Its author is whoever ended the session if they may post in the group, else one of
     the group's owners or moderators; in an archived group there is no one, and no thread.
     """
-    from hub.groups.forum.service import create_thread
+    from hub.forum.service import create_thread
 
     author = None
     for candidate_id in [user.id, live.created_by_id, *moderator_ids(group.id)]:

@@ -18,15 +18,15 @@ from hub.auth.models import User
 from hub.db import lock_row, utcnow
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.extensions import db
+from hub.forum.models import Post, Thread
 from hub.groups.access import get_visible_group, group_access, moderator_ids
-from hub.groups.forum.models import Post, Thread
 from hub.groups.models import Group
-from hub.groups.suggestions.models import Suggestion
 from hub.library.models import LibraryFile
 from hub.live.models import LiveQuestion, LiveSession
 from hub.messages.models import ConversationParticipant, Message
 from hub.notifications.service import notify_many
 from hub.reports.models import CLOSED_STATUSES, Report
+from hub.suggestions.models import Suggestion
 
 NOT_FOUND = "There is nothing of this kind with this id, or you may not see it."
 NO_REPORT = "There is no report with this id, or you may not see it."

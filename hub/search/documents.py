@@ -41,7 +41,7 @@ def source(type_: str, ids: Callable[[], object]):
     return register
 
 
-def _group_names(group_ids: set[int]) -> dict[int, str]:
+def group_names(group_ids: set[int]) -> dict[int, str]:
     """Each group's current name (a search page names up to ~40: its hits' and facet's)."""
     if not group_ids:
         return {}
@@ -168,21 +168,21 @@ def load_groups(ids: list[int]) -> list[SearchDoc]:
 
 
 def _thread_ids():
-    from hub.groups.forum.models import Thread
+    from hub.forum.models import Thread
 
     return select(Thread.id).order_by(Thread.id)
 
 
 @source("thread", _thread_ids)
 def load_threads(ids: list[int]) -> list[SearchDoc]:
-    from hub.groups.forum.models import Post, Thread
+    from hub.forum.models import Post, Thread
 
     rows = db.session.execute(
         select(Thread.id, Thread.title, Thread.group_id, Thread.created_at, Post.body)
         .outerjoin(Post, (Post.thread_id == Thread.id) & Post.is_opening.is_(True))
         .where(Thread.id.in_(ids))
     ).all()
-    names = _group_names({t.group_id for t in rows})
+    names = group_names({t.group_id for t in rows})
     return [
         SearchDoc(
             type="thread",
@@ -200,21 +200,21 @@ def load_threads(ids: list[int]) -> list[SearchDoc]:
 
 
 def _post_ids():
-    from hub.groups.forum.models import Post
+    from hub.forum.models import Post
 
     return select(Post.id).where(Post.is_opening.is_(False)).order_by(Post.id)
 
 
 @source("post", _post_ids)
 def load_posts(ids: list[int]) -> list[SearchDoc]:
-    from hub.groups.forum.models import Post, Thread
+    from hub.forum.models import Post, Thread
 
     rows = db.session.execute(
         select(Post.id, Post.body, Post.group_id, Post.thread_id, Post.created_at, Thread.title)
         .join(Thread, Thread.id == Post.thread_id)
         .where(Post.id.in_(ids), Post.is_opening.is_(False))
     ).all()
-    names = _group_names({p.group_id for p in rows})
+    names = group_names({p.group_id for p in rows})
     return [
         SearchDoc(
             # The thread's title is shown, not indexed: a search for it finds the thread.
@@ -237,14 +237,14 @@ def load_posts(ids: list[int]) -> list[SearchDoc]:
 
 
 def _suggestion_ids():
-    from hub.groups.suggestions.models import Suggestion
+    from hub.suggestions.models import Suggestion
 
     return select(Suggestion.id).order_by(Suggestion.id)
 
 
 @source("suggestion", _suggestion_ids)
 def load_suggestions(ids: list[int]) -> list[SearchDoc]:
-    from hub.groups.suggestions.models import Suggestion
+    from hub.suggestions.models import Suggestion
 
     rows = db.session.execute(
         select(
@@ -255,7 +255,7 @@ def load_suggestions(ids: list[int]) -> list[SearchDoc]:
             Suggestion.created_at,
         ).where(Suggestion.id.in_(ids))
     ).all()
-    names = _group_names({s.group_id for s in rows})
+    names = group_names({s.group_id for s in rows})
     return [
         SearchDoc(
             type="suggestion",
@@ -308,7 +308,7 @@ def load_files(ids: list[int]) -> list[SearchDoc]:
         .order_by(LibraryFileTag.file_id, LibraryFileTag.tag)
     ):
         tags.setdefault(file_id, []).append(tag)
-    names = _group_names({f.group_id for f in rows})
+    names = group_names({f.group_id for f in rows})
     return [
         SearchDoc(
             type="file",
@@ -342,7 +342,7 @@ def _session_ids():
 @source("session", _session_ids)
 def load_sessions(ids: list[int]) -> list[SearchDoc]:
     """An ended session, searched by its title, description and transcript."""
-    from hub.groups.forum.models import Post
+    from hub.forum.models import Post
     from hub.live.models import LiveSession
 
     sessions = db.session.scalars(
@@ -359,7 +359,7 @@ def load_sessions(ids: list[int]) -> list[SearchDoc]:
             .order_by(Post.thread_id, Post.id)
         ):
             transcripts.setdefault(thread_id, []).append(body)
-    names = _group_names({s.group_id for s in sessions})
+    names = group_names({s.group_id for s in sessions})
     return [
         SearchDoc(
             type="session",

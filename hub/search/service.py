@@ -57,7 +57,7 @@ def search(user, args: dict) -> dict:
         highlight=args.get("highlight", True),
     )
     shown_groups = {h.group_id for h in result.hits if h.group_id is not None}
-    names = documents._group_names(shown_groups | set(result.group_counts))
+    names = documents.group_names(shown_groups | set(result.group_counts))
     tags = documents.group_tags({hit.id for hit in result.hits if hit.type == "group"})
     items = []
     for hit in result.hits:
@@ -115,7 +115,7 @@ def _children(refs: set[str]) -> set[str]:
     thread_ids = [documents.split_ref(r)[1] for r in refs if r.startswith("thread:")]
     if not thread_ids:
         return set()
-    from hub.groups.forum.models import Post
+    from hub.forum.models import Post
 
     ids = db.session.scalars(
         select(Post.id).where(Post.thread_id.in_(thread_ids), Post.is_opening.is_(False))
@@ -129,7 +129,7 @@ def _transcripts_touched(refs: set[str]) -> set[str]:
         return set()
     thread_ids = {documents.split_ref(r)[1] for r in refs if r.startswith("thread:")}
     post_ids = [documents.split_ref(r)[1] for r in refs if r.startswith("post:")]
-    from hub.groups.forum.models import Post
+    from hub.forum.models import Post
     from hub.live.models import LiveSession
 
     if post_ids:

@@ -30,9 +30,9 @@ class Watch:
 
 def _watches() -> dict[type, Watch]:
     from hub.auth.models import User, UserExpertise
-    from hub.groups.forum.models import Post, Thread
+    from hub.forum.models import Post, Thread
     from hub.groups.models import Group, GroupTag
-    from hub.groups.suggestions.models import Suggestion
+    from hub.suggestions.models import Suggestion
 
     watches = {
         User: Watch(

@@ -644,7 +644,7 @@ def generate_forum(plan: _Plan) -> list[str]:
     Threads fall on groups in proportion to member_count ** 0.7; most threads have 1-10
     posts, a few run long. Authors are members of the group; authors follow their threads.
     """
-    from hub.groups.forum.models import Post, Thread, ThreadSubscription
+    from hub.forum.models import Post, Thread, ThreadSubscription
 
     rng = plan.rng("forum")
     budget = plan.sizes.posts
@@ -723,7 +723,7 @@ def generate_forum(plan: _Plan) -> list[str]:
 
 def generate_suggestions(plan: _Plan) -> list[str]:
     """About three suggestions a group, with votes from its members."""
-    from hub.groups.suggestions.models import STATUSES, Suggestion, SuggestionVote
+    from hub.suggestions.models import STATUSES, Suggestion, SuggestionVote
 
     rng = plan.rng("suggestions")
     suggestions, votes = [], []
@@ -877,7 +877,7 @@ def generate_live(plan: _Plan) -> list[str]:
     too. The replay log (live_events) is not generated: it is for clients that were in a
     session and reconnect.
     """
-    from hub.groups.forum.models import Post, Thread
+    from hub.forum.models import Post, Thread
     from hub.live.models import LiveAnswer, LivePanelist, LiveQuestion, LiveSession, LiveVote
 
     rng = plan.rng("live")

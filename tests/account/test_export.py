@@ -14,7 +14,7 @@ from sqlalchemy import insert
 
 from hub.db import utcnow
 from hub.extensions import db
-from hub.groups.forum.models import Post
+from hub.forum.models import Post
 from tests.groups.helpers import API, add_member, make_group, reply, start_thread
 from tests.library.helpers import fixture, upload
 

@@ -2,7 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefField
 from hub.fields import UtcDateTime
-from hub.groups.suggestions.models import STATUSES
+from hub.suggestions.models import STATUSES
 
 NOT_BLANK = validate.Regexp(r"(?s).*\S", error="Write something other than spaces.")
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from hub.blueprint import Blueprint
 from hub.db import paginate
-from hub.groups.suggestions import service
-from hub.groups.suggestions.schemas import (
+from hub.suggestions import service
+from hub.suggestions.schemas import (
     SuggestionCreateSchema,
     SuggestionQuerySchema,
     SuggestionSchema,

@@ -18,9 +18,9 @@ from hub.errors import Conflict, Forbidden
 from hub.extensions import db
 from hub.groups.access import get_readable_group, group_access, group_of_readable_content
 from hub.groups.models import Group
-from hub.groups.suggestions.models import Suggestion, SuggestionVote
 from hub.notifications.service import notify
 from hub.policy import GroupAccess
+from hub.suggestions.models import Suggestion, SuggestionVote
 from hub.text import render_markdown
 
 

@@ -10,8 +10,8 @@ share mentions neither). Mentions notify only people who may read the group.
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
-from hub.groups.forum import service
-from hub.groups.forum.schemas import (
+from hub.forum import service
+from hub.forum.schemas import (
     PostCreateSchema,
     PostSchema,
     PostUpdateSchema,

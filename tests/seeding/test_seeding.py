@@ -8,15 +8,15 @@ import sqlalchemy as sa
 
 from hub.auth.models import User, UserExpertise
 from hub.extensions import db
-from hub.groups.forum.models import Post, Thread
+from hub.forum.models import Post, Thread
 from hub.groups.models import Group, Membership
-from hub.groups.suggestions.models import Suggestion
 from hub.library.models import LibraryFile
 from hub.live.models import LivePanelist, LiveQuestion, LiveSession, LiveVote
 from hub.messages.models import Conversation, Message
 from hub.notifications.models import Notification
 from hub.people.models import Connection, PersonTerm, PersonTermCount, write_person_terms
 from hub.seeding import SEED_PASSWORD, generate
+from hub.suggestions.models import Suggestion
 
 TINY = {"people": 200, "groups": 10, "posts": 300, "conversations": 40}
 

@@ -31,6 +31,7 @@ from hub.auth.schemas import person_ref
 from hub.db import Listing, lock_row, paginate, utcnow
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
+from hub.forum.models import Post, Thread, ThreadSubscription
 from hub.groups.access import (
     access_columns,
     access_of,
@@ -42,7 +43,6 @@ from hub.groups.access import (
     require_readable_facts,
     require_readable_group_content,
 )
-from hub.groups.forum.models import Post, Thread, ThreadSubscription
 from hub.groups.models import Group, Membership
 from hub.groups.service import count_content
 from hub.notifications.service import notify_many
