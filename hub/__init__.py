@@ -105,7 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from hub.feed import api as feed_api
     from hub.feed import views as feed_views
     from hub.forum import api as forum_api
+    from hub.forum import views as forum_views
     from hub.groups import api as groups_api
+    from hub.groups import views as groups_views
     from hub.library import api as library_api
     from hub.live import api as live_api
     from hub.messages import api as messages_api
@@ -135,5 +137,11 @@ def _register_blueprints(app: Flask) -> None:
     ):
         api.register_blueprint(blueprint)
     # Pages: each feature's views.py, at the site root (hub.web is their shell).
-    for blueprint in (feed_views.blp, auth_views.blp, account_views.blp):
+    for blueprint in (
+        feed_views.blp,
+        auth_views.blp,
+        account_views.blp,
+        groups_views.blp,
+        forum_views.blp,
+    ):
         app.register_blueprint(blueprint)
