@@ -1,7 +1,8 @@
 """axe-core in Chromium on every page, signed out and signed in, at desktop and phone
 widths: no violation of WCAG 2.0/2.1/2.2 A and AA. Also no request to another site.
 
-A new page is one line in AXE_WALK: (who, path[, what to do there first]).
+A new page is one line in AXE_WALK: (who, path[, what to do there first]). A path may
+name the things `the_things_pages_show` makes: `{group}`, `{thread}`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import PASSWORD
+from tests.groups.helpers import API, make_group, reply, start_thread
 from tests.web.browser import (
     WIDTHS,
     axe_violations,
@@ -21,6 +23,12 @@ from tests.web.browser import (
 def submit_empty(page) -> None:
     """Post the page's main form blank: its error summary and field errors are checked."""
     page.click("main form button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+
+
+def submit_empty_thread(page) -> None:
+    """Start a thread with neither title nor message."""
+    page.click("#new-thread + form button[type=submit]")
     page.wait_for_selector(".govuk-error-summary")
 
 
@@ -42,18 +50,40 @@ AXE_WALK = [
     (IN, "/account"),
     (IN, "/sign-in"),
     (IN, "/no-such-page"),
+    (IN, "/groups"),
+    (IN, "/groups?q=zzz"),
+    (IN, "/groups?q=" + "x" * 201),
+    (IN, "/groups/{group}"),
+    (IN, "/groups/{group}", submit_empty_thread),
+    (IN, "/groups/{other_group}"),
+    (IN, "/threads/{thread}"),
+    (IN, "/threads/{thread}", submit_empty),
 ]
+
+
+def the_things_pages_show(factory, person) -> dict[str, int]:
+    """A restricted group the person owns, with tags, a thread with a reply and a pending
+    request to join; and a private group they do not belong to."""
+    owner = factory.client_for(person)
+    group = make_group(owner, "restricted", name="Planning officers", tags=["planning", "housing"])
+    asker = factory.person(name="Ravi Patel")
+    assert asker.post(f"{API}/groups/{group}/join").status_code == 202
+    thread = start_thread(owner, group, title="Permitted development")["id"]
+    reply(owner, thread, "See *the guidance*.")
+    other = make_group(factory.person(), "private", name="Cabinet members")
+    return {"group": group, "thread": thread, "other_group": other}
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):
     person = factory.user(name="Amira Khan")
+    things = the_things_pages_show(factory, person)
     pages = {OUT: new_page(chromium, live_hub, width), IN: new_page(chromium, live_hub, width)}
     sign_in_with_the_form(pages[IN], live_hub, person.email, PASSWORD)
     failures = []
     for who, path, *then in AXE_WALK:
         page = pages[who]
-        page.goto(live_hub.path(path))
+        page.goto(live_hub.path(path.format(**things)))
         for step in then:
             step(page)
         violations = axe_violations(page)
