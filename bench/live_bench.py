@@ -14,9 +14,11 @@ figures are the server's and not the clients' CPU queueing on this 2-core machin
 Each joins the session, and each question carries the time it was sent, so a client's
 delivery latency is its arrival time minus that (one clock: all on this machine). The
 CPU used during the run by the server workers, the receiving clients and the askers is
-reported alongside (in % of one core). With --sign-ins N, N other people sign in (POST
-/api/v1/auth/login, a real scrypt check each) spread over the first 20 s of the questions,
-to the same process, and their latency is reported beside the live figures. Askers
+reported alongside (in % of one core). With --sign-ins N, N other people, each with their
+own password hashed at production's cost, sign in (POST /api/v1/auth/login) spread over
+the first 20 s of the questions, to the same process; one told 429 retries after its
+Retry-After, and its whole time to success is its latency (p50/p95/max, beside the live
+figures, with the count of 429s). Askers
 are separate connections (60 of them, so that no one passes the 10-questions-a-minute
 limit). Lost events: the (client, question) pairs a client never received, counted after
 a 5 s grace period; a seq gap in what a client received counts too.
@@ -55,13 +57,37 @@ NAMESPACE = "/live"
 # --- Data --------------------------------------------------------------------------
 
 
-SIGN_IN_PASSWORD = "a bench sign-in passphrase"
 SIGN_IN_SPREAD = 20.0  # seconds over which the sign-ins arrive
+MAX_RETRIES = 20  # a sign-in told 429 more often than this counts as failed
+# What production hashes with (hub/config.py's default HUB_PASSWORD_HASH; the server runs
+# without HUB_* from this environment, so with that default), not the tests' cheap cost:
+# a check costs what it costs the stored hash's parameters.
+PRODUCTION_HASH = "scrypt"
+
+
+def sign_in_password(number: int) -> str:
+    return f"bench arrival passphrase {number}"
+
+
+def _production_hash(number: int) -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(sign_in_password(number), method=PRODUCTION_HASH)
+
+
+def production_hashes(count: int) -> list[str]:
+    """Each person's own password hash (~0.15 s each: two processes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not count:
+        return []
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_production_hash, range(count), chunksize=10))
 
 
 def prepare(database_url: str, data_dir: Path, people: int, sign_ins: int = 0) -> dict:
     """An open group with `people` members, a live session, and a token for each person;
-    and `sign_ins` more people with a real password (one scrypt hash, shared)."""
+    and `sign_ins` more people, each with a password hashed at production's cost."""
     from sqlalchemy import insert
 
     from hub import create_app
@@ -91,6 +117,7 @@ def prepare(database_url: str, data_dir: Path, people: int, sign_ins: int = 0) -
                 {
                     "id": i,
                     "email": f"bench{i}@bench.gov.uk",
+                    "handle": f"bench{i}",  # bulk inserts skip the ORM's handle
                     "name": f"Bench Person {i}",
                     "role": "officer",
                     "password_hash": "x",
@@ -122,23 +149,22 @@ def prepare(database_url: str, data_dir: Path, people: int, sign_ins: int = 0) -
                 for i in range(1, people + 1)
             ],
         )
+        hashes = production_hashes(sign_ins)
         if sign_ins:
-            from hub.auth.passwords import hash_password
-
-            shared_hash = hash_password(SIGN_IN_PASSWORD)  # production's scrypt cost
             db.session.execute(
                 insert(User),
                 [
                     {
                         "email": f"signin{i}@bench.gov.uk",
+                        "handle": f"signin{i}",
                         "name": f"Arriving Person {i}",
                         "role": "councillor",
-                        "password_hash": shared_hash,
+                        "password_hash": password_hash,
                         "email_verified_at": now,
                         "approved_at": now,
                         "created_at": now,
                     }
-                    for i in range(sign_ins)
+                    for i, password_hash in enumerate(hashes)
                 ],
             )
         tokens = {i: f"khub_bench_{i}_{os.urandom(8).hex()}" for i in range(1, people + 1)}
@@ -169,7 +195,11 @@ def prepare(database_url: str, data_dir: Path, people: int, sign_ins: int = 0) -
         session_id = live.id
         db.session.remove()
         db.engine.dispose()
-    return {"session_id": session_id, "tokens": [tokens[i] for i in sorted(tokens)]}
+    return {
+        "session_id": session_id,
+        "tokens": [tokens[i] for i in sorted(tokens)],
+        "hash": hashes[0].partition("$")[0] if hashes else None,  # e.g. scrypt:32768:8:1
+    }
 
 
 # --- Servers -------------------------------------------------------------------------
@@ -552,29 +582,48 @@ async def both(asking, signing_in):
     return await asyncio.gather(asking, signing_in)
 
 
-async def sign_in_storm(url: str, count: int) -> list[tuple[float, int]]:
+async def sign_in_storm(url: str, count: int) -> list[dict]:
     """`count` people sign in, spread evenly over SIGN_IN_SPREAD seconds, each with its own
-    connection; returns (seconds, status) for each."""
+    connection. One told 429 waits its Retry-After and tries again, as a browser would:
+    its time is from its first try to its last answer. Returns, for each, that time, the
+    final status and how many 429s it had."""
     import aiohttp
 
     if not count:
         return []
-    results: list[tuple[float, int]] = []
+    results: list[dict] = []
 
     async def sign_in(number: int, session) -> None:
         await asyncio.sleep(number * SIGN_IN_SPREAD / count)
-        began = time.monotonic()
-        async with session.post(
-            f"{url}/api/v1/auth/login",
-            json={"email": f"signin{number}@bench.gov.uk", "password": SIGN_IN_PASSWORD},
-        ) as response:
-            await response.read()
-            results.append((time.monotonic() - began, response.status))
+        body = {"email": f"signin{number}@bench.gov.uk", "password": sign_in_password(number)}
+        began, refused = time.monotonic(), 0
+        while True:
+            async with session.post(f"{url}/api/v1/auth/login", json=body) as response:
+                await response.read()
+                status, wait = response.status, response.headers.get("Retry-After", "1")
+            if status != 429 or refused >= MAX_RETRIES:
+                break
+            refused += 1
+            await asyncio.sleep(float(wait))
+        results.append({"s": time.monotonic() - began, "status": status, "refused": refused})
 
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
     async with aiohttp.ClientSession(connector=connector) as session:
         await asyncio.gather(*(sign_in(n, session) for n in range(count)))
     return results
+
+
+def sign_in_figures(sign_ins: list[dict]) -> dict:
+    seconds = [r["s"] for r in sign_ins if r["status"] == 200]
+    return {
+        "sign_ins": len(sign_ins),
+        "sign_ins_ok": len(seconds),
+        "sign_ins_429s": sum(r["refused"] for r in sign_ins),
+        "sign_ins_told_to_retry": sum(1 for r in sign_ins if r["refused"]),
+        "sign_in_p50_ms": percentile(seconds, 50) * 1000,
+        "sign_in_p95_ms": percentile(seconds, 95) * 1000,
+        "sign_in_max_ms": max(seconds) * 1000 if seconds else float("nan"),
+    }
 
 
 # --- The run -------------------------------------------------------------------------
@@ -679,13 +728,9 @@ def run(args) -> dict:
         for a, b in zip(client["seqs"], client["seqs"][1:], strict=False)
         if b != a + 1
     )
-    sign_in_seconds = [s for s, status in sign_ins if status == 200]
     return {
-        "sign_ins": len(sign_ins),
-        "sign_ins_ok": len(sign_in_seconds),
-        "sign_ins_refused": sum(1 for _, status in sign_ins if status == 429),
-        "sign_in_p50_ms": percentile(sign_in_seconds, 50) * 1000,
-        "sign_in_p95_ms": percentile(sign_in_seconds, 95) * 1000,
+        **sign_in_figures(sign_ins),
+        "password_hash": data["hash"],
         "clients": len(everyone),
         "processes": args.processes,
         "questions": len(expected),
@@ -759,15 +804,20 @@ def report(result: dict, args) -> str:
 def _sign_in_lines(result: dict) -> list[str]:
     if not result["sign_ins"]:
         return []
-    target = "met" if result["sign_in_p95_ms"] <= 1000 else "missed"
+    met = result["sign_in_p95_ms"] <= 1000 and result["sign_ins_ok"] == result["sign_ins"]
     return [
-        f"Meanwhile {result['sign_ins']} people signed in to the same process over "
-        f"{SIGN_IN_SPREAD:.0f} s (production's scrypt cost):",
+        f"Meanwhile {result['sign_ins']} people signed in (POST /api/v1/auth/login) to the "
+        f"same process, spread over {SIGN_IN_SPREAD:.0f} s from the first question, each "
+        f"password its own `{result['password_hash']}` hash. A sign-in told 429 waited its "
+        "Retry-After and tried again; its time runs from its first try to its success.",
         "",
-        "| sign-ins | succeeded | told to retry (429) | p50 ms | p95 ms | target (p95 <= 1 s) |",
-        "| ---: | ---: | ---: | ---: | ---: | --- |",
-        f"| {result['sign_ins']} | {result['sign_ins_ok']} | {result['sign_ins_refused']} "
-        f"| {result['sign_in_p50_ms']:.0f} | {result['sign_in_p95_ms']:.0f} | {target} |",
+        "| sign-ins | succeeded | 429 answers | people told to retry | p50 ms | p95 ms "
+        "| max ms | target (p95 <= 1 s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| {result['sign_ins']} | {result['sign_ins_ok']} | {result['sign_ins_429s']} "
+        f"| {result['sign_ins_told_to_retry']} | {result['sign_in_p50_ms']:.0f} "
+        f"| {result['sign_in_p95_ms']:.0f} | {result['sign_in_max_ms']:.0f} "
+        f"| {'met' if met else 'missed'} |",
         "",
     ]
 

@@ -49,3 +49,30 @@ def render_markdown(source: str | None) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def plain_text(source: str | None) -> str:
+    """The words a reader of the rendered Markdown sees, without its markup or link
+    targets: what search indexes and cuts snippets from. Each block (paragraph, heading,
+    list item, table cell, code block) on a line of its own, so no two blocks' words join."""
+    if not source:
+        return ""
+    blocks = []
+    for token in _markdown.parse(source):
+        if token.type == "inline":
+            blocks.append(_inline_text(token.children or ()))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(token.content.strip("\n"))
+    return "\n".join(block for block in blocks if block)
+
+
+def _inline_text(tokens) -> str:
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif token.type == "image":  # a reader sees the alt text where it fails to load
+            parts.append(_inline_text(token.children or ()))
+    return "".join(parts)

@@ -1,5 +1,8 @@
 """What each kind of thing looks like in the index, read fresh from the database.
 
+Bodies written in Markdown are indexed as the text a reader sees (`plain_text`): no
+markup in snippets, and "**damp** and mould" is the phrase "damp and mould".
+
 A `Source` turns ids into `SearchDoc`s in a few queries (never a query per row) and lists
 every id for a rebuild. A thing that should not be searchable (deleted, deactivated, a
 thread's opening post, a session without a transcript) is simply not returned, and the
@@ -19,6 +22,7 @@ from hub.db import run
 from hub.extensions import db
 from hub.search.backend import SearchDoc
 from hub.tags import tag_order
+from hub.text import plain_text
 
 API = "/api/v1"
 
@@ -111,7 +115,13 @@ def load_people(ids: list[int]) -> list[SearchDoc]:
             type="person",
             id=u.id,
             title=u.name,
-            body=_join(u.job_title, u.organisation, u.region, u.bio, " ".join(tags.get(u.id, ()))),
+            body=_join(
+                u.job_title,
+                u.organisation,
+                u.region,
+                plain_text(u.bio),
+                " ".join(tags.get(u.id, ())),
+            ),
             group_id=None,
             tags=tags.get(u.id, []),
             created_at=u.created_at,
@@ -188,7 +198,7 @@ def load_threads(ids: list[int]) -> list[SearchDoc]:
             type="thread",
             id=t.id,
             title=t.title,
-            body=t.body or "",
+            body=plain_text(t.body),
             group_id=t.group_id,
             group_name=names.get(t.group_id),
             created_at=t.created_at,
@@ -222,7 +232,7 @@ def load_posts(ids: list[int]) -> list[SearchDoc]:
             id=p.id,
             title="",
             label=f"Re: {p.title}",
-            body=p.body,
+            body=plain_text(p.body),
             group_id=p.group_id,
             group_name=names.get(p.group_id),
             created_at=p.created_at,
@@ -261,7 +271,7 @@ def load_suggestions(ids: list[int]) -> list[SearchDoc]:
             type="suggestion",
             id=s.id,
             title=s.title,
-            body=s.body,
+            body=plain_text(s.body),
             group_id=s.group_id,
             group_name=names.get(s.group_id),
             created_at=s.created_at,
@@ -314,7 +324,7 @@ def load_files(ids: list[int]) -> list[SearchDoc]:
             type="file",
             id=f.id,
             title=f.title,
-            body=_join(f.description, f.extracted_text),
+            body=_join(plain_text(f.description), f.extracted_text),
             group_id=f.group_id,
             group_name=names.get(f.group_id),
             tags=tags.get(f.id, []),
@@ -358,14 +368,14 @@ def load_sessions(ids: list[int]) -> list[SearchDoc]:
             .where(Post.thread_id.in_(thread_ids))
             .order_by(Post.thread_id, Post.id)
         ):
-            transcripts.setdefault(thread_id, []).append(body)
+            transcripts.setdefault(thread_id, []).append(plain_text(body))
     names = group_names({s.group_id for s in sessions})
     return [
         SearchDoc(
             type="session",
             id=s.id,
             title=s.title,
-            body=_join(s.description, *transcripts.get(s.transcript_thread_id, [])),
+            body=_join(plain_text(s.description), *transcripts.get(s.transcript_thread_id, [])),
             group_id=s.group_id,
             group_name=names.get(s.group_id),
             created_at=s.created_at,

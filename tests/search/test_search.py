@@ -261,3 +261,40 @@ def test_people_leave_the_index_when_profiles_change(app, factory):
     )
     assert search(person, "olumide")["total"] == 0
     assert refs(search(person, "planning", type="person")) == {("person", person.user_id)}
+
+
+MARKDOWN_BODY = (
+    "## Damp survey\n\n"
+    "**Damp** and mould in _council_ homes: read [the damp guidance]"
+    "(https://example.gov.uk/damp_guide) and run `damp-check` first.\n\n"
+    "- *damp* walls\n- ~~nothing~~ else"
+)
+MARKUP = ("*", "#", "_", "`", "[", "](", "example.gov.uk")
+
+
+def test_snippets_show_the_text_a_reader_sees_not_the_markdown(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(owner, group, "Housing conditions", MARKDOWN_BODY)
+    found = {
+        "thread": thread,
+        "post": reply(owner, thread, MARKDOWN_BODY),
+        "suggestion": suggest(owner, group, "Housing conditions", MARKDOWN_BODY),
+    }
+    for kind, item_id in found.items():
+        snippet = _snippet(owner, "damp", item_id)
+        assert "<mark>Damp</mark> survey" in snippet, (kind, snippet)
+        assert "<mark>Damp</mark> and mould in council homes" in snippet, (kind, snippet)
+        assert "read the <mark>damp</mark> guidance and run" in snippet, (kind, snippet)
+        assert [m for m in MARKUP if m in snippet] == [], (kind, snippet)
+
+
+def test_words_across_markdown_still_match_and_link_targets_do_not(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    thread = start_thread(owner, group, "Housing conditions", MARKDOWN_BODY)
+    # Emphasis does not break a phrase; a code span's words are words.
+    assert ("thread", thread) in refs(search(owner, '"damp and mould in council homes"'))
+    assert ("thread", thread) in refs(search(owner, "check"))
+    # The address behind a link is not on the page a person reads.
+    assert ("thread", thread) not in refs(search(owner, "guide"))
