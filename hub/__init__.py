@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.people import api as people_api
     from hub.reports import api as reports_api
     from hub.search import api as search_api
+    from hub.search import views as search_views
     from hub.suggestions import api as suggestions_api
 
     app.register_blueprint(ops.blp)
@@ -143,5 +144,6 @@ def _register_blueprints(app: Flask) -> None:
         account_views.blp,
         groups_views.blp,
         forum_views.blp,
+        search_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -351,6 +351,15 @@ def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> 
     return post
 
 
+def threads_of_posts(post_ids: set[int]) -> dict[int, int]:
+    """The thread of each of these posts, by post id (for links to posts a search found:
+    the caller has already been shown them)."""
+    if not post_ids:
+        return {}
+    rows = db.session.execute(select(Post.id, Post.thread_id).where(Post.id.in_(post_ids)))
+    return {row.id: row.thread_id for row in rows}
+
+
 def get_post(user: User, post_id: int) -> Post:
     return _readable_post(user, post_id)[0]
 

@@ -58,6 +58,11 @@ AXE_WALK = [
     (IN, "/groups/{other_group}"),
     (IN, "/threads/{thread}"),
     (IN, "/threads/{thread}", submit_empty),
+    (IN, "/search"),
+    (IN, "/search?q=permitted"),
+    (IN, "/search?q=permited"),
+    (IN, "/search?q=permitted&type=thread&group_id={group}"),
+    (IN, "/search?q=" + "x" * 201),
 ]
 
 

@@ -32,6 +32,9 @@ PAGES = {
     "/groups?q=council&tag=audit&member=me&page=2": (SIGN_IN, 200),
     "/groups/<group_id>": (SIGN_IN, 200),
     "/threads/<thread_id>": (SIGN_IN, 200),
+    "/search": (SIGN_IN, 200),
+    "/search?q=council&type=thread,post&group_id=<group_id>&page=2": (SIGN_IN, 200),
+    "/search?q=" + "x" * 201: (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
