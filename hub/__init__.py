@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
     from hub.people import api as people_api
+    from hub.people import views as people_views
     from hub.reports import api as reports_api
     from hub.search import api as search_api
     from hub.search import views as search_views
@@ -145,5 +146,6 @@ def _register_blueprints(app: Flask) -> None:
         groups_views.blp,
         forum_views.blp,
         search_views.blp,
+        people_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -304,6 +304,25 @@ def connect(user: User, person_id: int) -> str:
     return connection.status_for(user.id).removesuffix("_out")
 
 
+def standing_with(user: User, person_id: int) -> dict:
+    """Where you stand with a person, as their profile shows it: the connection
+    (`connected`, `pending_in`, `pending_out` or None), whether you blocked them, and
+    whether you may ask to connect (what `connect` would allow)."""
+    connection = _connection(user.id, person_id)
+    you_blocked = _blocked(user.id, person_id)
+    may_ask = (
+        person_id != user.id
+        and not you_blocked
+        and policy.can_post(user)
+        and policy.can_contact(user.id, person_id, blocked_pairs({user.id, person_id}))
+    )
+    return {
+        "connection": connection.status_for(user.id) if connection else None,
+        "you_blocked": you_blocked,
+        "may_ask": may_ask,
+    }
+
+
 def accept(user: User, person_id: int) -> str:
     connection = _connection(user.id, person_id)
     if connection is None or connection.status_for(user.id) == "pending_out":

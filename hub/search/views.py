@@ -70,17 +70,11 @@ def page_link(item: dict, post_threads: dict[int, int]) -> str | None:
         return url_for("forum_pages.thread", thread_id=post_threads[item_id])
     if kind == "group":
         return url_for("groups_pages.group", group_id=item_id)
-    if kind == "person" and "people_pages.person" in _endpoints():
+    if kind == "person":
         return url_for("people_pages.person", person_id=item_id)
     if group:
         return url_for("groups_pages.group", group_id=group["id"])
     return None
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
 
 
 def _filters() -> dict[str, str]:

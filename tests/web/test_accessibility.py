@@ -11,6 +11,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.groups.helpers import API, make_group, reply, start_thread
+from tests.search.helpers import drain
 from tests.web.browser import (
     WIDTHS,
     axe_violations,
@@ -30,6 +31,12 @@ def submit_empty_thread(page) -> None:
     """Start a thread with neither title nor message."""
     page.click("#new-thread + form button[type=submit]")
     page.wait_for_selector(".govuk-error-summary")
+
+
+def connect(page) -> None:
+    """Ask to connect from a profile: the page after it, with its banner, is checked."""
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".govuk-notification-banner")
 
 
 OUT, IN = "signed out", "signed in"
@@ -63,6 +70,13 @@ AXE_WALK = [
     (IN, "/search?q=permited"),
     (IN, "/search?q=permitted&type=thread&group_id={group}"),
     (IN, "/search?q=" + "x" * 201),
+    (IN, "/search?q=ravi&type=person"),
+    (IN, "/people"),
+    (IN, "/people?q=ravi&role=officer"),
+    (IN, "/people?role=mayor"),
+    (IN, "/people/{asker}"),
+    (IN, "/people/{asker}", connect),
+    (IN, "/people/{person}"),
 ]
 
 
@@ -76,7 +90,14 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
     thread = start_thread(owner, group, title="Permitted development")["id"]
     reply(owner, thread, "See *the guidance*.")
     other = make_group(factory.person(), "private", name="Cabinet members")
-    return {"group": group, "thread": thread, "other_group": other}
+    drain(factory.app)  # the people made outside a request, into the search index
+    return {
+        "group": group,
+        "thread": thread,
+        "other_group": other,
+        "asker": asker.user_id,
+        "person": person.id,
+    }
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

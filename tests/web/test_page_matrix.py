@@ -35,6 +35,12 @@ PAGES = {
     "/search": (SIGN_IN, 200),
     "/search?q=council&type=thread,post&group_id=<group_id>&page=2": (SIGN_IN, 200),
     "/search?q=" + "x" * 201: (SIGN_IN, 200),
+    "/people": (SIGN_IN, 200),
+    "/people?q=ann&expertise=audit&organisation=Leeds&role=officer&region=North&page=2": (
+        SIGN_IN,
+        200,
+    ),
+    "/people/<person_id>": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -62,10 +68,15 @@ def callers(app, factory) -> dict[str, Browser]:
 
 @pytest.fixture
 def things(factory) -> dict[str, int]:
-    """What the pages of one thing show: an open group (readable by anyone signed in)."""
+    """What the pages of one thing show: an open group (readable by anyone signed in), and
+    its owner's profile."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
-    return {"group_id": group_id, "thread_id": start_thread(owner, group_id)["id"]}
+    return {
+        "group_id": group_id,
+        "thread_id": start_thread(owner, group_id)["id"],
+        "person_id": owner.user_id,
+    }
 
 
 def test_each_page_answers_each_caller_as_the_policy_says(callers, things):

@@ -5,7 +5,7 @@ for anyone outside it."""
 from __future__ import annotations
 
 from tests.groups.helpers import add_member, make_group
-from tests.search.helpers import reply, start_thread
+from tests.search.helpers import drain, reply, start_thread
 from tests.web.conftest import Browser, error_summary, field_error, text
 
 
@@ -148,3 +148,12 @@ def test_a_private_groups_content_is_found_only_by_its_members(app, factory, sig
     assert text(found.find(id="results")) == "1 result"
     assert _titles(found) == ["Budget zebrafish options"]
     assert set(_facet(found, "group-filter")) == {"Cabinet members (1)"}
+
+
+def test_a_person_found_links_to_their_profile(app, factory, signed_in):
+    priya = factory.user(name="Priya Shah", job_title="Head of audit")
+    drain(app)
+    page = signed_in.get("/search?q=priya&type=person")
+    assert [(text(i.h3), i.h3.a["href"]) for i in _results(page)] == [
+        ("Priya Shah", f"/people/{priya.id}")
+    ]
