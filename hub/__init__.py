@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.groups import api as groups_api
     from hub.groups import views as groups_views
     from hub.library import api as library_api
+    from hub.library import views as library_views
     from hub.live import api as live_api
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.search import api as search_api
     from hub.search import views as search_views
     from hub.suggestions import api as suggestions_api
+    from hub.suggestions import views as suggestions_views
 
     app.register_blueprint(ops.blp)
     for blueprint in (
@@ -147,5 +149,7 @@ def _register_blueprints(app: Flask) -> None:
         forum_views.blp,
         search_views.blp,
         people_views.blp,
+        library_views.blp,
+        suggestions_views.blp,
     ):
         app.register_blueprint(blueprint)

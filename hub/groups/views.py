@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from hub import policy
 from hub.db import paginate
+from hub.errors import NotFound
 from hub.extensions import db
 from hub.forum import service as forum_service
 from hub.groups import access, service
@@ -163,6 +164,15 @@ def group_page(group_id: int, form: Form | None = None):
         done=_done_message(),
         **content,
     )
+
+
+def readable_group(group_id: int):
+    """The group and your access, for a page of its content (library, suggestions): the
+    HTML 404 where you may not read it, as for its threads."""
+    group, you = access.visible_group_and_access(current_user._get_current_object(), group_id)
+    if not policy.can_read_group_content(group, you):
+        raise NotFound(access.NOT_FOUND)
+    return group, you
 
 
 @blp.route("/groups/<int:group_id>/join", methods=["POST"])

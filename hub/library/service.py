@@ -128,6 +128,8 @@ def files_of(user: User, group_id: int, filters: dict):
     )
     if filters.get("folder_id") is not None:
         statement = statement.where(LibraryFile.folder_id == filters["folder_id"])
+    elif filters.get("top_level"):  # a library page's top level: the files in no folder
+        statement = statement.where(LibraryFile.folder_id.is_(None))
     if filters.get("tag"):
         tagged = select(LibraryFileTag.file_id).where(
             LibraryFileTag.tag_key == tag_key(filters["tag"])

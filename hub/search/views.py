@@ -72,6 +72,12 @@ def page_link(item: dict, post_threads: dict[int, int]) -> str | None:
         return url_for("groups_pages.group", group_id=item_id)
     if kind == "person":
         return url_for("people_pages.person", person_id=item_id)
+    if kind == "file":
+        return url_for("library_pages.file", file_id=item_id)
+    if kind == "suggestion" and group:
+        return url_for("suggestions_pages.suggestions", group_id=group["id"]) + (
+            f"#suggestion-{item_id}"
+        )
     if group:
         return url_for("groups_pages.group", group_id=group["id"])
     return None

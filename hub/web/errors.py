@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
@@ -17,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from hub import errors as api_errors
 from hub.auth import guard
-from hub.errors import HubError
+from hub.errors import Forbidden, HubError, NotFound
 
 log = logging.getLogger("hub.web")
 
@@ -68,6 +70,17 @@ def _messages() -> dict[str, str]:
         "too_large": _("The request was too large."),
         "unexpected": _("Nothing was changed. Try again later."),
     }
+
+
+@contextmanager
+def unreadable_is_not_found() -> Iterator[None]:
+    """Around a page's read: where the API answers 403 (a group you may see but whose
+    content you may not read), a page answers its 404, for a GET and a POST alike: what
+    you may not read is not there."""
+    try:
+        yield
+    except Forbidden as refusal:
+        raise NotFound("There is nothing here, or you may not see it.") from refusal
 
 
 def page_refusal(

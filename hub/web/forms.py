@@ -39,13 +39,19 @@ def load(
     fields: list[str] | None = None,
     keep_blank: tuple[str, ...] = (),
     lists: tuple[str, ...] = (),
+    files: tuple[str, ...] = (),
 ) -> tuple[dict | None, Form]:
     """The posted form through `schema`: (data, form) when valid, else (None, form) with a
     message for each field. Blank fields count as not given (but those in `keep_blank`,
     which then clear what was there); `missing` says what to ask for when a required one
-    is blank; a field in `lists` is typed as words separated by commas."""
-    names = fields or list(schema.fields)
+    is blank; a field in `lists` is typed as words separated by commas; a field in
+    `files` is a file input (multipart), not given when no file was chosen."""
+    names = fields or [name for name in schema.fields if name not in files]
     raw = {}
+    for name in files:
+        upload = request.files.get(name)
+        if upload is not None and upload.filename:
+            raw[name] = upload
     for name in names:
         value = request.form.get(name)
         if value is None:
@@ -54,7 +60,7 @@ def load(
             value = value.strip()
         if value or name in keep_blank:
             raw[name] = value
-    form = Form(values={k: v for k, v in raw.items() if "password" not in k})
+    form = Form(values={k: v for k, v in raw.items() if "password" not in k and k not in files})
     for name in lists:
         if name in raw:
             raw[name] = [word.strip() for word in raw[name].split(",") if word.strip()]

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.factories import PASSWORD
+from tests.groups.helpers import add_member
 
 # The browser harness's fixtures, defined once for every test module here (one Chromium
 # for the run).
@@ -97,6 +98,16 @@ def signed_in(app, factory) -> Browser:
     person = Browser(app)
     person.user = factory.user()
     person.sign_in(person.user)
+    return person
+
+
+def signed_in_member(app, factory, owner, group_id: int, role: str = "member", **fields):
+    """A new person, signed in through the sign-in page and made a member of the group (by
+    its owner's invitation, through the API), with their person as `.user`."""
+    person = Browser(app)
+    person.user = factory.user(**fields)
+    person.sign_in(person.user)
+    add_member(owner, group_id, factory.client_for(person.user), role)
     return person
 
 

@@ -14,7 +14,8 @@ import re
 import pytest
 
 from hub.auth.guard import PAGE_BLUEPRINTS
-from tests.groups.helpers import make_group, start_thread
+from tests.groups.helpers import API, make_group, start_thread
+from tests.library.helpers import upload
 from tests.web.conftest import Browser
 
 SIGN_IN = 303  # a page for people signed in, asked for by someone who is not
@@ -41,6 +42,13 @@ PAGES = {
         200,
     ),
     "/people/<person_id>": (SIGN_IN, 200),
+    "/groups/<group_id>/library": (SIGN_IN, 200),
+    "/groups/<group_id>/library?folder_id=<folder_id>&page=2": (SIGN_IN, 200),
+    "/groups/<group_id>/library?folder_id=999999": (SIGN_IN, 404),
+    "/files/<file_id>": (SIGN_IN, 200),
+    "/files/<file_id>/delete": (SIGN_IN, 403),  # the reader did not upload it
+    "/groups/<group_id>/suggestions": (SIGN_IN, 200),
+    "/groups/<group_id>/suggestions?sort=new&page=2": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -68,14 +76,17 @@ def callers(app, factory) -> dict[str, Browser]:
 
 @pytest.fixture
 def things(factory) -> dict[str, int]:
-    """What the pages of one thing show: an open group (readable by anyone signed in), and
-    its owner's profile."""
+    """What the pages of one thing show: an open group (readable by anyone signed in) with
+    a thread, a folder and a file, and its owner's profile."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
+    folder = owner.post(f"{API}/groups/{group_id}/library/folders", json={"name": "Minutes"})
     return {
         "group_id": group_id,
         "thread_id": start_thread(owner, group_id)["id"],
         "person_id": owner.user_id,
+        "folder_id": folder.json["id"],
+        "file_id": upload(owner, group_id, "notes.txt", b"thistle").json["id"],
     }
 
 
