@@ -11,6 +11,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.groups.helpers import API, make_group, reply, start_thread
+from tests.library.helpers import fixture, upload
 from tests.search.helpers import drain
 from tests.web.browser import (
     WIDTHS,
@@ -31,6 +32,17 @@ def submit_empty_thread(page) -> None:
     """Start a thread with neither title nor message."""
     page.click("#new-thread + form button[type=submit]")
     page.wait_for_selector(".govuk-error-summary")
+
+
+def submit_empty_form_after(heading_id: str):
+    """Post the form after the heading `heading_id` blank (one of several on the page)."""
+
+    def submit(page) -> None:
+        page.click(f"#{heading_id} + form button[type=submit]")
+        page.wait_for_selector(".govuk-error-summary")
+
+    submit.__name__ = f"submit_empty_{heading_id.replace('-', '_')}"
+    return submit
 
 
 def connect(page) -> None:
@@ -77,24 +89,40 @@ AXE_WALK = [
     (IN, "/people/{asker}"),
     (IN, "/people/{asker}", connect),
     (IN, "/people/{person}"),
+    (IN, "/groups/{group}/library"),
+    (IN, "/groups/{group}/library", submit_empty_form_after("upload")),
+    (IN, "/groups/{group}/library?folder_id={folder}", submit_empty_form_after("new-folder")),
+    (IN, "/files/{file}"),
+    (IN, "/files/{file}", submit_empty_form_after("new-version")),
+    (IN, "/files/{file}/delete"),
+    (IN, "/groups/{group}/suggestions"),
+    (IN, "/groups/{group}/suggestions", submit_empty_form_after("new-suggestion")),
 ]
 
 
 def the_things_pages_show(factory, person) -> dict[str, int]:
-    """A restricted group the person owns, with tags, a thread with a reply and a pending
-    request to join; and a private group they do not belong to."""
+    """A restricted group the person owns, with tags, a thread with a reply, a pending
+    request to join, a folder, a file and a suggestion with a vote; and a private group
+    they do not belong to."""
     owner = factory.client_for(person)
     group = make_group(owner, "restricted", name="Planning officers", tags=["planning", "housing"])
     asker = factory.person(name="Ravi Patel")
     assert asker.post(f"{API}/groups/{group}/join").status_code == 202
     thread = start_thread(owner, group, title="Permitted development")["id"]
     reply(owner, thread, "See *the guidance*.")
+    folder = owner.post(f"{API}/groups/{group}/library/folders", json={"name": "Minutes"})
+    file = upload(owner, group, "strategy.docx", fixture("sample.docx"), description="A *draft*.")
+    idea = {"title": "Meet online", "body": "To save *time*."}
+    suggestion = owner.post(f"{API}/groups/{group}/suggestions", json=idea)
+    owner.post(f"{API}/suggestions/{suggestion.json['id']}/vote")
     other = make_group(factory.person(), "private", name="Cabinet members")
     drain(factory.app)  # the people made outside a request, into the search index
     return {
         "group": group,
         "thread": thread,
         "other_group": other,
+        "folder": folder.json["id"],
+        "file": file.json["id"],
         "asker": asker.user_id,
         "person": person.id,
     }
