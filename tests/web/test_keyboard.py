@@ -1,4 +1,5 @@
-"""Keyboard only: register, sign out and sign in without the mouse, in Chromium."""
+"""Keyboard only: register, sign out and sign in without the mouse, in Chromium. (The
+whole journey of issue 20, its uploads and votes too, by keyboard: test_journey.py.)"""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from tests.web.browser import (
 MOST_TABS = 40
 
 
-def tab_to(page, selector: str) -> None:
+def tab_to(page, selector: str, most: int = MOST_TABS) -> None:
     """Press Tab until the element `selector` names has the focus, as a keyboard user
-    would; fail if it never does."""
-    for _ in range(MOST_TABS):
+    would; fail if it never does within `most` presses."""
+    for _ in range(most):
         page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
-    raise AssertionError(f"Tab never reached {selector}")
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
 
 
 def focused_text(page) -> str:
