@@ -5,6 +5,7 @@ for anyone outside it."""
 from __future__ import annotations
 
 from tests.groups.helpers import add_member, make_group
+from tests.library.helpers import fixture, upload
 from tests.search.helpers import drain, reply, start_thread
 from tests.web.conftest import Browser, error_summary, field_error, text
 
@@ -157,3 +158,20 @@ def test_a_person_found_links_to_their_profile(app, factory, signed_in):
     assert [(text(i.h3), i.h3.a["href"]) for i in _results(page)] == [
         ("Priya Shah", f"/people/{priya.id}")
     ]
+
+
+def test_a_file_found_by_its_text_leads_to_its_page_and_a_suggestion_to_its_list(
+    factory, signed_in
+):
+    owner = factory.person()
+    group = make_group(owner, "open", name="Allotments")
+    uploaded = upload(owner, group, "strategy.docx", fixture("sample.docx"))
+    idea = {"title": "A heron survey", "body": "Count them."}
+    suggestion = owner.post(f"/api/v1/groups/{group}/suggestions", json=idea).json["id"]
+    page = signed_in.get("/search?q=heron")
+    links = {text(item.h3): item.h3.a["href"] for item in _results(page)}
+    assert links == {
+        "strategy": f"/files/{uploaded.json['id']}",
+        "A heron survey": f"/groups/{group}/suggestions#suggestion-{suggestion}",
+    }
+    assert text(signed_in.get(links["strategy"]).h1) == "strategy"
