@@ -65,7 +65,7 @@ def file_size(size: int | None) -> str:
 
 @blp.app_template_filter("file_kind")
 def file_kind(content_type: str | None) -> str:
-    """A file's type by name (PDF, Word document...), decided from its bytes at upload."""
+    """A file's type by name (PDF, Word (DOCX)...), decided from its bytes at upload."""
     kind = next((k for k in KINDS.values() if k.content_type == content_type), None)
     return kind.label if kind else (content_type or "")
 

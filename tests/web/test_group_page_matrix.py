@@ -9,6 +9,8 @@ request to join is pending and an invitee; a non-member and a site admin besides
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from hub.auth.models import User
@@ -86,6 +88,62 @@ def test_each_group_page_answers_every_role_as_the_api_does(world, threads, file
                     assert response.mimetype == "text/html", (page, persona, visibility)
     assert mismatches == [], "\n".join(mismatches)
     assert seen == {200, 401, 403, 404}  # every kind of answer was met
+
+
+# What a form answers where the API's call that does the same answers this (for those who
+# may read the group: the others get the HTML 404 whatever the call would say).
+FORM_STATUS = {200: 303, 201: 303, 401: 303, 403: 403, 409: 409}
+
+
+@pytest.fixture
+def suggestions(world) -> dict[str, int]:
+    """A suggestion in each group, made by its owner."""
+    owner = world.people["owner"]
+    idea = {"title": "Meet online", "body": "Save travel."}
+    return {
+        v: owner.post(f"{API}/groups/{world.groups[v]}/suggestions", json=idea).json["id"]
+        for v in VISIBILITIES
+    }
+
+
+def test_each_group_form_answers_every_role_as_the_api_does(world, suggestions, browsers):
+    """Voting and uploading by form: 404 for everyone who may not read the group (a POST
+    too, not the API's 403), else what the API's call answers."""
+    mismatches, seen = [], set()
+    for visibility in VISIBILITIES:
+        group, suggestion = world.groups[visibility], suggestions[visibility]
+        for persona in PERSONAS:
+            api = world.people[persona]
+            read = api.get(f"{API}/groups/{group}/library/files").status_code
+            uploaded = api.open(
+                "POST",
+                f"{API}/groups/{group}/library/files",
+                data={"file": (io.BytesIO(b"thistle"), "notes.txt")},
+                content_type="multipart/form-data",
+            )
+            forms = {
+                f"/suggestions/{suggestion}/vote": (
+                    api.open("POST", f"{API}/suggestions/{suggestion}/vote").status_code,
+                    {},
+                ),
+                f"/groups/{group}/library/files": (
+                    uploaded.status_code,
+                    {"file": (io.BytesIO(b"thistle"), "notes.txt")},
+                ),
+            }
+            browser = browsers[persona]
+            for path, (api_status, data) in forms.items():
+                expected = 404 if read in (403, 404) else FORM_STATUS[api_status]
+                posted = {"csrf_token": browser.csrf_token(), **data}
+                response = browser.client.post(path, data=posted)
+                seen.add(response.status_code)
+                if response.status_code != expected:
+                    mismatches.append(
+                        f"{path} as {persona} in {visibility}: {response.status_code}, "
+                        f"the API {api_status} (read {read})"
+                    )
+    assert mismatches == [], "\n".join(mismatches)
+    assert seen == {303, 403, 404}  # done, refused to a reader, and not there
 
 
 def _group_ids(page) -> set[int]:
