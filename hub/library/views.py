@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -57,7 +58,7 @@ def file_size(size: int | None) -> str:
     """A size as people read it: 512 bytes, 34 KB, 1.2 MB."""
     size = size or 0
     if size < 1024:
-        return _("%(num)d bytes", num=size)
+        return ngettext("%(num)d byte", "%(num)d bytes", size)
     if size < 1024 * 1024:
         return _("%(num)d KB", num=round(size / 1024))
     return _("%(num).1f MB", num=size / (1024 * 1024))

@@ -194,6 +194,8 @@ def test_a_member_who_did_not_upload_it_may_read_but_not_change_or_delete(app, f
     file_id = upload(owner, group_id, "plan.txt", b"juniper").json["id"]
     member = signed_in_member(app, factory, owner, group_id)
     page = member.get(f"/files/{file_id}")
+    sizes = [text(row.dd) for row in page.find_all(class_="govuk-summary-list__row")][1:2]
+    assert sizes == ["7 bytes"]
     assert page.find(id="new-version") is None and page.find(id="delete") is None
     refusal = member.get(f"/files/{file_id}/delete", status=403)
     assert "Only the person who uploaded this file" in text(refusal.find("main"))
