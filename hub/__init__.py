@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.groups import views as groups_views
     from hub.library import api as library_api
     from hub.live import api as live_api
+    from hub.live import views as live_views
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
     from hub.people import api as people_api
@@ -147,5 +148,6 @@ def _register_blueprints(app: Flask) -> None:
         forum_views.blp,
         search_views.blp,
         people_views.blp,
+        live_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -14,6 +14,7 @@ import pytest
 from hub.auth.models import User
 from hub.extensions import db
 from tests.groups.helpers import start_thread
+from tests.live.helpers import schedule
 from tests.matrix import API, PERSONAS, VISIBILITIES, World, build_world
 from tests.web.conftest import Browser
 
@@ -21,6 +22,7 @@ from tests.web.conftest import Browser
 PAGES = {
     "/groups/{group}": "/groups/{group}",
     "/threads/{thread}": "/threads/{thread}",
+    "/live/{session}": "/live-sessions/{session}",
 }
 # What a page answers where the API answers this.
 PAGE_STATUS = {200: 200, 401: 303, 403: 404, 404: 404}
@@ -39,6 +41,13 @@ def threads(world) -> dict[str, int]:
 
 
 @pytest.fixture
+def sessions(world) -> dict[str, int]:
+    """A live session in each group, scheduled by its owner."""
+    owner = world.people["owner"]
+    return {v: schedule(owner, world.groups[v])["id"] for v in VISIBILITIES}
+
+
+@pytest.fixture
 def browsers(app, world) -> dict[str, Browser]:
     """Each persona signed in through the sign-in page (anonymous: not signed in)."""
     signed_in = {"anonymous": Browser(app)}
@@ -50,11 +59,15 @@ def browsers(app, world) -> dict[str, Browser]:
     return signed_in
 
 
-def test_each_group_page_answers_every_role_as_the_api_does(world, threads, browsers):
+def test_each_group_page_answers_every_role_as_the_api_does(world, threads, sessions, browsers):
     mismatches, seen = [], set()
     for page, api in PAGES.items():
         for visibility in VISIBILITIES:
-            ids = {"group": world.groups[visibility], "thread": threads[visibility]}
+            ids = {
+                "group": world.groups[visibility],
+                "thread": threads[visibility],
+                "session": sessions[visibility],
+            }
             for persona in PERSONAS:
                 api_status = world.people[persona].get(API + api.format(**ids)).status_code
                 response = browsers[persona].client.get(page.format(**ids))

@@ -15,6 +15,7 @@ import pytest
 
 from hub.auth.guard import PAGE_BLUEPRINTS
 from tests.groups.helpers import make_group, start_thread
+from tests.live.helpers import schedule
 from tests.web.conftest import Browser
 
 SIGN_IN = 303  # a page for people signed in, asked for by someone who is not
@@ -41,6 +42,8 @@ PAGES = {
         200,
     ),
     "/people/<person_id>": (SIGN_IN, 200),
+    "/live/<session_id>": (SIGN_IN, 200),
+    "/live/<session_id>?sort=new": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -68,14 +71,15 @@ def callers(app, factory) -> dict[str, Browser]:
 
 @pytest.fixture
 def things(factory) -> dict[str, int]:
-    """What the pages of one thing show: an open group (readable by anyone signed in), and
-    its owner's profile."""
+    """What the pages of one thing show: an open group (readable by anyone signed in), its
+    owner's profile, and a live session of the group."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
     return {
         "group_id": group_id,
         "thread_id": start_thread(owner, group_id)["id"],
         "person_id": owner.user_id,
+        "session_id": schedule(owner, group_id)["id"],
     }
 
 
