@@ -1,0 +1,158 @@
+"""The live room in two headless Chromiums on one live session: what one asks appears in the
+other within a second; one goes offline and comes back and shows every event once, in
+order. Everything waits for what a person would see, never for a fixed time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.groups.helpers import add_member, make_group
+from tests.live.helpers import schedule, start
+from tests.web.browser import new_page, sign_in_with_the_form
+
+WAIT_MS = 15_000  # how long anything may take on a loaded machine before the test fails
+
+
+@pytest.fixture
+def two_browsers(chromium, live_hub, factory):
+    """A live session of a private group, open in two browsers: its owner's and a
+    member's."""
+    owner_user = factory.user(name="Olivia Owner")
+    member_user = factory.user(name="Mel Member")
+    owner = factory.client_for(owner_user)
+    group_id = make_group(owner, "private", name="Audit chairs")
+    add_member(owner, group_id, factory.client_for(member_user))
+    session_id = schedule(owner, group_id, title="Budget Q&A", allow_anonymous=True)["id"]
+    start(owner, session_id)
+    pages = {}
+    for name, user in (("owner", owner_user), ("member", member_user)):
+        page = new_page(chromium, live_hub)
+        sign_in_with_the_form(page, live_hub, user.email, PASSWORD)
+        page.goto(live_hub.path(f"/live/{session_id}"))
+        wait_connected(page)
+        pages[name] = page
+    yield pages["owner"], pages["member"]
+    for page in pages.values():
+        assert page.elsewhere == [], page.elsewhere
+        page.context.close()
+
+
+def wait_connected(page) -> None:
+    page.wait_for_selector("body[data-live=connected]", timeout=WAIT_MS)
+
+
+def ask(page, question: str) -> None:
+    page.fill("#text", question)
+    page.click("#ask-form button[type=submit]")
+
+
+def shown(page, question: str, timeout: int = WAIT_MS) -> None:
+    page.wait_for_function(
+        """text => [...document.querySelectorAll('#questions .hub-question__text')]
+            .some(p => p.textContent === text)""",
+        arg=question,
+        timeout=timeout,
+    )
+
+
+def room(page) -> dict:
+    """The room as a person reads it: the questions in order with their votes, the chat,
+    and what was announced to screen readers."""
+    return page.evaluate(
+        """() => ({
+        questions: [...document.querySelectorAll('#questions > li')].map(li => [
+            li.querySelector('.hub-question__text').textContent,
+            li.querySelector('.hub-question__votes').textContent]),
+        ids: [...document.querySelectorAll('#questions > li')].map(li => li.id),
+        chat: [...document.querySelectorAll('#chat-messages > li')].map(li => li.textContent),
+        announced: [...document.querySelectorAll('#live-announcements p')]
+            .map(p => p.textContent),
+        })"""
+    )
+
+
+def vote_for(page, question: str) -> None:
+    item = page.locator("#questions > li", has_text=question)
+    item.locator("button[data-action=vote]").click()
+    page.wait_for_selector(
+        f"#{item.get_attribute('id')} button[data-action=vote][aria-pressed=true]",
+        timeout=WAIT_MS,
+    )
+
+
+def test_a_question_asked_in_one_browser_appears_in_the_other_within_a_second(two_browsers):
+    owner, member = two_browsers
+    began = time.monotonic()
+    ask(member, "Why did the reserves fall?")
+    shown(owner, "Why did the reserves fall?", timeout=5_000)
+    elapsed = time.monotonic() - began
+    assert elapsed < 1.0, f"it took {elapsed:.2f} s"
+    seen = room(owner)
+    assert seen["questions"] == [["Why did the reserves fall?", "0 votes"]]
+    assert seen["announced"] == ["New question: Why did the reserves fall?"]
+    # The asker's own room shows it once, and their field is ready for the next one.
+    shown(member, "Why did the reserves fall?")
+    assert room(member)["questions"] == [["Why did the reserves fall?", "0 votes"]]
+    assert member.input_value("#text") == ""
+    # Votes travel too: the owner's vote shows in the member's room.
+    vote_for(owner, "Why did the reserves fall?")
+    member.wait_for_function(
+        "() => document.querySelector('#questions .hub-question__votes').textContent === '1 vote'",
+        timeout=WAIT_MS,
+    )
+
+
+def test_a_browser_that_goes_offline_and_back_shows_every_event_once_in_order(two_browsers):
+    owner, member = two_browsers
+    ask(owner, "First, before anyone left")
+    shown(member, "First, before anyone left")
+
+    member.context.set_offline(True)
+    member.wait_for_selector("body[data-live=offline]", timeout=WAIT_MS)
+    # While the member is away: two questions, votes, a pin and a chat message.
+    ask(owner, "Second, while away")
+    ask(owner, "Third, while away")
+    shown(owner, "Third, while away")
+    vote_for(owner, "Third, while away")
+    third = owner.locator("#questions > li", has_text="Third, while away")
+    third.locator("button[data-action=pin]").click()
+    owner.wait_for_selector(f"#{third.get_attribute('id')} .govuk-tag--purple", timeout=WAIT_MS)
+    owner.fill("#chat-text", "Back in five")
+    owner.click("#chat-form button[type=submit]")
+    owner.wait_for_selector("#chat-messages > li", timeout=WAIT_MS)
+    away = room(member)
+    assert [q for q, _votes in away["questions"]] == ["First, before anyone left"]
+    assert away["chat"] == []
+
+    member.context.set_offline(False)
+    wait_connected(member)
+    shown(member, "Third, while away")
+    member.wait_for_selector("#chat-messages > li", timeout=WAIT_MS)
+    back = room(member)
+    assert back["questions"] == [  # pinned first, then by votes, then oldest first
+        ["Third, while away", "1 vote"],
+        ["First, before anyone left", "0 votes"],
+        ["Second, while away", "0 votes"],
+    ]
+    assert len(set(back["ids"])) == 3
+    assert len(back["chat"]) == 1 and back["chat"][0].startswith("Olivia Owner")
+    assert back["announced"] == [
+        "New question: First, before anyone left",
+        "New question: Second, while away",
+        "New question: Third, while away",
+    ]
+    assert member.locator(f"#{third.get_attribute('id')} .govuk-tag--purple").count() == 1
+    # Newest first, by the toggle, without a reload.
+    member.click("#question-order a[data-sort=new]")
+    assert [q for q, _votes in room(member)["questions"]] == [
+        "Third, while away",
+        "Second, while away",
+        "First, before anyone left",
+    ]
+    # And the room stays live after the return.
+    ask(owner, "Fourth, after the return")
+    shown(member, "Fourth, after the return")
+    assert room(member)["announced"][-1] == "New question: Fourth, after the return"
