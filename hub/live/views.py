@@ -134,6 +134,7 @@ def _strings() -> dict[str, str]:
         "pin": _("Pin"),
         "unpin": _("Unpin"),
         "mark_answered": _("Mark as answered"),
+        "answer": _("Answer this question"),
         "answer_label": _("Your answer"),
         "send_answer": _("Send answer"),
         "connected": _("Connected: new questions appear as they are asked."),

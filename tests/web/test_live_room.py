@@ -17,27 +17,39 @@ WAIT_MS = 15_000  # how long anything may take on a loaded machine before the te
 
 
 @pytest.fixture
-def two_browsers(chromium, live_hub, factory):
-    """A live session of a private group, open in two browsers: its owner's and a
-    member's."""
-    owner_user = factory.user(name="Olivia Owner")
-    member_user = factory.user(name="Mel Member")
-    owner = factory.client_for(owner_user)
-    group_id = make_group(owner, "private", name="Audit chairs")
-    add_member(owner, group_id, factory.client_for(member_user))
-    session_id = schedule(owner, group_id, title="Budget Q&A", allow_anonymous=True)["id"]
-    start(owner, session_id)
-    pages = {}
-    for name, user in (("owner", owner_user), ("member", member_user)):
-        page = new_page(chromium, live_hub)
-        sign_in_with_the_form(page, live_hub, user.email, PASSWORD)
-        page.goto(live_hub.path(f"/live/{session_id}"))
-        wait_connected(page)
-        pages[name] = page
-    yield pages["owner"], pages["member"]
-    for page in pages.values():
+def open_room(chromium, live_hub, factory):
+    """Opens a live session of a private group in two browsers, its owner's and a
+    member's: `open_room(**session_fields)` gives (owner's page, member's page)."""
+    opened = []
+
+    def open_(**fields):
+        owner_user = factory.user(name="Olivia Owner")
+        member_user = factory.user(name="Mel Member")
+        owner = factory.client_for(owner_user)
+        group_id = make_group(owner, "private", name="Audit chairs")
+        add_member(owner, group_id, factory.client_for(member_user))
+        fields = {"title": "Budget Q&A", "allow_anonymous": True, **fields}
+        session_id = schedule(owner, group_id, **fields)["id"]
+        start(owner, session_id)
+        pages = []
+        for user in (owner_user, member_user):
+            page = new_page(chromium, live_hub)
+            opened.append(page)
+            sign_in_with_the_form(page, live_hub, user.email, PASSWORD)
+            page.goto(live_hub.path(f"/live/{session_id}"))
+            wait_connected(page)
+            pages.append(page)
+        return pages
+
+    yield open_
+    for page in opened:
         assert page.elsewhere == [], page.elsewhere
         page.context.close()
+
+
+@pytest.fixture
+def two_browsers(open_room):
+    return open_room()
 
 
 def wait_connected(page) -> None:
@@ -114,6 +126,7 @@ def test_a_browser_that_goes_offline_and_back_shows_every_event_once_in_order(tw
     member.wait_for_selector("body[data-live=offline]", timeout=WAIT_MS)
     # While the member is away: two questions, votes, a pin and a chat message.
     ask(owner, "Second, while away")
+    shown(owner, "Second, while away")
     ask(owner, "Third, while away")
     shown(owner, "Third, while away")
     vote_for(owner, "Third, while away")
@@ -156,3 +169,33 @@ def test_a_browser_that_goes_offline_and_back_shows_every_event_once_in_order(tw
     ask(owner, "Fourth, after the return")
     shown(member, "Fourth, after the return")
     assert room(member)["announced"][-1] == "New question: Fourth, after the return"
+
+
+def test_moderators_approve_and_answer_and_refusals_are_shown_to_the_person(open_room):
+    owner, member = open_room(moderated=True)
+    member.check("#anonymous")
+    ask(member, "Is the audit late?")
+    shown(member, "Is the audit late?")
+    waiting = "#questions > li .govuk-tag--yellow"
+    member.wait_for_selector(waiting, timeout=WAIT_MS)  # the asker sees it waiting
+    shown(owner, "Is the audit late?")
+    assert room(owner)["questions"] == [["Is the audit late?", "0 votes"]]
+    assert "Anonymous" in owner.inner_text("#questions > li")
+    assert room(owner)["announced"] == []  # not everyone's yet
+    owner.click("#questions > li button[data-action=approve]")
+    member.wait_for_selector(waiting, state="detached", timeout=WAIT_MS)
+
+    owner.click("#questions > li details summary")
+    owner.fill("#questions > li textarea", "It is on time.")
+    owner.click("#questions > li details button[type=submit]")
+    member.wait_for_selector(".hub-question__answers", timeout=WAIT_MS)
+    assert member.inner_text(".hub-question__answers") == "Answer from Olivia Owner: It is on time."
+    assert member.locator("#questions > li .govuk-tag--green").inner_text() == "Answered"
+
+    # A question too long: the server's refusal beside the field and at the top.
+    member.fill("#text", "x" * 1001)
+    member.click("#ask-form button[type=submit]")
+    member.wait_for_selector("#text-error", timeout=WAIT_MS)
+    assert "1 to 1,000 characters" in member.inner_text("#text-error")
+    assert member.is_visible("#live-error")
+    assert [q for q, _votes in room(member)["questions"]] == ["Is the audit late?"]

@@ -283,14 +283,14 @@ function fillControls(item, question) {
 }
 
 function fillAnswerForm(item, question) {
-  let form = item.querySelector(":scope > form.hub-question__answer");
+  let details = item.querySelector(":scope > details.hub-question__answer");
   const wanted = state.moderator && question.status === "visible";
-  if (!wanted) return form?.remove();
-  if (form) return;
+  if (!wanted) return details?.remove();
+  if (details) return; // kept as it is: an answer may be half-written
   const field = `answer-${question.id}`;
-  form = element(
+  const form = element(
     "form",
-    { class: "hub-question__answer", novalidate: true },
+    { novalidate: true },
     element(
       "div",
       { class: "govuk-form-group" },
@@ -302,10 +302,21 @@ function fillAnswerForm(item, question) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const box = form.querySelector("textarea");
-    const ack = await send("answer", { question_id: question.id, text: box.value });
-    if (ack.ok) box.value = "";
+    const answered = box.value;
+    const ack = await send("answer", { question_id: question.id, text: answered });
+    fieldError(form, field, ack.ok ? "" : ack.error.message);
+    if (!ack.ok || box.value !== answered) return;
+    box.value = "";
+    details.open = false;
   });
-  item.append(form);
+  details = element(
+    "details",
+    { class: "govuk-details hub-question__answer" },
+    element("summary", { class: "govuk-details__summary" },
+      element("span", { class: "govuk-details__summary-text" }, text.answer)),
+    element("div", { class: "govuk-details__text" }, form),
+  );
+  item.append(details);
 }
 
 async function toggleVote(questionId) {
@@ -358,12 +369,13 @@ askForm?.addEventListener("submit", async (event) => {
   if (!socket.connected) return; // the form posts as it does without JavaScript
   event.preventDefault();
   const box = askForm.querySelector("#text");
+  const asked = box.value;
   const anonymous = askForm.querySelector("#anonymous")?.checked || false;
-  const ack = await send("ask", { text: box.value, anonymous });
+  const ack = await send("ask", { text: asked, anonymous });
   fieldError(askForm, "text", ack.ok ? "" : ack.error.message);
   if (!ack.ok) return;
   if (!questions.has(ack.question.id)) applyQuestion({ type: "question.created", data: ack.question });
-  box.value = "";
+  if (box.value === asked) box.value = ""; // not what was typed meanwhile
 });
 
 const chatForm = $("chat-form");
@@ -371,9 +383,10 @@ chatForm.hidden = !state.may_take_part; // chat needs the live channel: hidden w
 chatForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const box = $("chat-text");
-  const ack = await send("chat", { text: box.value });
+  const said = box.value;
+  const ack = await send("chat", { text: said });
   fieldError(chatForm, "chat-text", ack.ok ? "" : ack.error.message);
-  if (ack.ok) box.value = "";
+  if (ack.ok && box.value === said) box.value = "";
 });
 
 for (const link of document.querySelectorAll("#question-order a[data-sort]")) {
