@@ -141,6 +141,10 @@ def _strings() -> dict[str, str]:
         "connecting": _("Connecting…"),
         "reconnecting": _("Connection lost: reconnecting…"),
         "offline": _("You are offline: the room catches up when you are back online."),
+        "closed": _(
+            "The live room closed your connection: your sign-in may have ended. Reload the "
+            "page to carry on."
+        ),
     }
 
 

@@ -109,10 +109,18 @@ def test_a_question_asked_in_one_browser_appears_in_the_other_within_a_second(tw
     shown(member, "Why did the reserves fall?")
     assert room(member)["questions"] == [["Why did the reserves fall?", "0 votes"]]
     assert member.input_value("#text") == ""
-    # Votes travel too: the owner's vote shows in the member's room.
+    # Votes travel too: the owner's vote, and taking it back, show in the member's room.
+    votes_are = (
+        "text => document.querySelector('#questions .hub-question__votes').textContent === text"
+    )
     vote_for(owner, "Why did the reserves fall?")
+    member.wait_for_function(votes_are, arg="1 vote", timeout=WAIT_MS)
+    owner.click("#questions button[data-action=vote][aria-pressed=true]")
+    owner.wait_for_selector("#questions button[data-action=vote][aria-pressed=false]")
+    member.wait_for_function(votes_are, arg="0 votes", timeout=WAIT_MS)
+    # Both are in the room.
     member.wait_for_function(
-        "() => document.querySelector('#questions .hub-question__votes').textContent === '1 vote'",
+        "() => document.getElementById('live-presence').textContent === '2 people here'",
         timeout=WAIT_MS,
     )
 
@@ -191,6 +199,17 @@ def test_moderators_approve_and_answer_and_refusals_are_shown_to_the_person(open
     member.wait_for_selector(".hub-question__answers", timeout=WAIT_MS)
     assert member.inner_text(".hub-question__answers") == "Answer from Olivia Owner: It is on time."
     assert member.locator("#questions > li .govuk-tag--green").inner_text() == "Answered"
+
+    # Hidden by a moderator: gone from the member's room.
+    ask(member, "Off topic")
+    shown(owner, "Off topic")
+    off_topic = owner.locator("#questions > li", has_text="Off topic")
+    off_topic.locator("button[data-action=approve]").click()
+    owner.wait_for_selector(f"#{off_topic.get_attribute('id')} button[data-action=pin]")
+    shown(member, "Off topic")
+    off_topic.locator("button[data-action=hide]").click()
+    member.wait_for_selector(f"#{off_topic.get_attribute('id')}", state="detached")
+    owner.wait_for_selector(f"#{off_topic.get_attribute('id')} .govuk-tag--grey")
 
     # A question too long: the server's refusal beside the field and at the top.
     member.fill("#text", "x" * 1001)

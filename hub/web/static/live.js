@@ -68,7 +68,11 @@ socket.on("connect", () => {
     setConnection("connected");
   });
 });
-socket.on("disconnect", () => setConnection(navigator.onLine ? "reconnecting" : "offline"));
+socket.on("disconnect", (reason) => {
+  // The server closed it (a sign-in that has ended, say): the client will not retry.
+  if (reason === "io server disconnect") return showError(text.closed);
+  setConnection(navigator.onLine ? "reconnecting" : "offline");
+});
 socket.on("connect_error", (error) => {
   // The server refused us (signed out, say): say why; otherwise the client retries.
   if (!socket.active) showError(error.message);
@@ -133,17 +137,15 @@ function applyQuestion({ type, data }) {
 
 // --- Showing it ---------------------------------------------------------------------
 
+// One line for both, shown from the start: the room does not shift under a pointer.
 function setConnection(status) {
-  const line = $("live-connection");
-  line.textContent = text[status];
-  line.hidden = false;
+  $("live-connection").textContent = text[status];
+  $("live-state-line").hidden = false;
   document.body.dataset.live = status;
 }
 
 function showPresence(count) {
-  const line = $("live-presence");
-  line.textContent = plural(count, text.people_one, text.people_other);
-  line.hidden = false;
+  $("live-presence").textContent = plural(count, text.people_one, text.people_other);
 }
 
 function announce(message) {
