@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.library import api as library_api
     from hub.library import views as library_views
     from hub.live import api as live_api
+    from hub.live import views as live_views
     from hub.messages import api as messages_api
     from hub.notifications import api as notifications_api
     from hub.people import api as people_api
@@ -151,5 +152,6 @@ def _register_blueprints(app: Flask) -> None:
         people_views.blp,
         library_views.blp,
         suggestions_views.blp,
+        live_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -254,6 +254,33 @@ def state_for(attendance: Attendance) -> dict:
     }
 
 
+def voted_by(attendance: Attendance) -> list[int]:
+    """The questions of the session this person has voted for (the room's vote buttons)."""
+    return list(
+        db.session.scalars(
+            select(LiveVote.question_id)
+            .join(LiveQuestion, LiveQuestion.id == LiveVote.question_id)
+            .where(
+                LiveQuestion.session_id == attendance.session.id,
+                LiveVote.user_id == attendance.user.id,
+            )
+            .order_by(LiveVote.question_id)
+        )
+    )
+
+
+def recent_chat(attendance: Attendance, limit: int) -> list[dict]:
+    """The session's last `limit` chat messages, oldest first: everyone in the room sees
+    the chat."""
+    rows = db.session.scalars(
+        select(LiveChatMessage)
+        .where(LiveChatMessage.session_id == attendance.session.id)
+        .order_by(LiveChatMessage.id.desc())
+        .limit(limit)
+    ).all()
+    return [message_view(message) for message in reversed(rows)]
+
+
 def with_questions(user: User, sessions: list[LiveSession]) -> list[LiveSession]:
     """Attach to each started session the questions this person may see.
 

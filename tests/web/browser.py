@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from hub.live.runtime import runtime
+
 CHROMIUM = os.environ.get("HUB_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -62,9 +64,13 @@ def live_hub(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Its own pages may use the session cookie on the live channel, as on PORT in use.
+    app.config["HUB_ALLOWED_ORIGINS"] = [*app.config["HUB_ALLOWED_ORIGINS"], url]
     try:
-        yield LiveHub(app, f"http://127.0.0.1:{server.server_port}")
+        yield LiveHub(app, url)
     finally:
+        runtime(app).stopped.set()  # the live loop, if a page started it
         server.shutdown()
         thread.join(timeout=5)
 

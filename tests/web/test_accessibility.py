@@ -12,6 +12,7 @@ import pytest
 from tests.factories import PASSWORD
 from tests.groups.helpers import API, make_group, reply, start_thread
 from tests.library.helpers import fixture, upload
+from tests.live.helpers import end, schedule, start
 from tests.search.helpers import drain
 from tests.web.browser import (
     WIDTHS,
@@ -49,6 +50,18 @@ def connect(page) -> None:
     """Ask to connect from a profile: the page after it, with its banner, is checked."""
     page.click("main form button[type=submit]")
     page.wait_for_selector(".govuk-notification-banner")
+
+
+def live_connected(page) -> None:
+    """The live room once live.js has joined: its controls are on the page."""
+    page.wait_for_selector("body[data-live=connected]")
+
+
+def ask_empty(page) -> None:
+    """Ask a blank question in the live room: the refusal shows beside the field."""
+    live_connected(page)
+    page.click("#ask-form button[type=submit]")
+    page.wait_for_selector("#ask-form .govuk-error-message")
 
 
 OUT, IN = "signed out", "signed in"
@@ -97,12 +110,17 @@ AXE_WALK = [
     (IN, "/files/{file}/delete"),
     (IN, "/groups/{group}/suggestions"),
     (IN, "/groups/{group}/suggestions", submit_empty_form_after("new-suggestion")),
+    (IN, "/live/{live_session}", live_connected),
+    (IN, "/live/{live_session}", ask_empty),
+    (IN, "/live/{ended_session}"),
+    (IN, "/live/{scheduled_session}"),
 ]
 
 
 def the_things_pages_show(factory, person) -> dict[str, int]:
     """A restricted group the person owns, with tags, a thread with a reply, a pending
-    request to join, a folder, a file and a suggestion with a vote; and a private group
+    request to join, a folder, a file, a suggestion with a vote and live sessions (live,
+    ended and scheduled); and a private group
     they do not belong to."""
     owner = factory.client_for(person)
     group = make_group(owner, "restricted", name="Planning officers", tags=["planning", "housing"])
@@ -116,6 +134,12 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
     suggestion = owner.post(f"{API}/groups/{group}/suggestions", json=idea)
     owner.post(f"{API}/suggestions/{suggestion.json['id']}/vote")
     other = make_group(factory.person(), "private", name="Cabinet members")
+    live, ended, scheduled = (schedule(owner, group)["id"] for _ in range(3))
+    for session_id in (live, ended):
+        start(owner, session_id)
+        asked = f"{API}/live-sessions/{session_id}/questions"
+        assert owner.post(asked, json={"text": "What changed?"}).status_code == 201
+    end(owner, ended)
     drain(factory.app)  # the people made outside a request, into the search index
     return {
         "group": group,
@@ -125,6 +149,9 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
         "file": file.json["id"],
         "asker": asker.user_id,
         "person": person.id,
+        "live_session": live,
+        "ended_session": ended,
+        "scheduled_session": scheduled,
     }
 
 

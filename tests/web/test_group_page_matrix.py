@@ -17,6 +17,7 @@ from hub.auth.models import User
 from hub.extensions import db
 from tests.groups.helpers import start_thread
 from tests.library.helpers import upload
+from tests.live.helpers import schedule
 from tests.matrix import API, PERSONAS, VISIBILITIES, World, build_world
 from tests.web.conftest import Browser
 
@@ -27,6 +28,7 @@ PAGES = {
     "/groups/{group}/library": "/groups/{group}/library/files",
     "/files/{file}": "/library/files/{file}",
     "/groups/{group}/suggestions": "/groups/{group}/suggestions",
+    "/live/{session}": "/live-sessions/{session}",
 }
 # What a page answers where the API answers this.
 PAGE_STATUS = {200: 200, 401: 303, 403: 404, 404: 404}
@@ -54,6 +56,13 @@ def files(world) -> dict[str, int]:
 
 
 @pytest.fixture
+def sessions(world) -> dict[str, int]:
+    """A live session in each group, scheduled by its owner."""
+    owner = world.people["owner"]
+    return {v: schedule(owner, world.groups[v])["id"] for v in VISIBILITIES}
+
+
+@pytest.fixture
 def browsers(app, world) -> dict[str, Browser]:
     """Each persona signed in through the sign-in page (anonymous: not signed in)."""
     signed_in = {"anonymous": Browser(app)}
@@ -65,7 +74,9 @@ def browsers(app, world) -> dict[str, Browser]:
     return signed_in
 
 
-def test_each_group_page_answers_every_role_as_the_api_does(world, threads, files, browsers):
+def test_each_group_page_answers_every_role_as_the_api_does(
+    world, threads, files, sessions, browsers
+):
     mismatches, seen = [], set()
     for page, api in PAGES.items():
         for visibility in VISIBILITIES:
@@ -73,6 +84,7 @@ def test_each_group_page_answers_every_role_as_the_api_does(world, threads, file
                 "group": world.groups[visibility],
                 "thread": threads[visibility],
                 "file": files[visibility],
+                "session": sessions[visibility],
             }
             for persona in PERSONAS:
                 api_status = world.people[persona].get(API + api.format(**ids)).status_code

@@ -16,6 +16,7 @@ import pytest
 from hub.auth.guard import PAGE_BLUEPRINTS
 from tests.groups.helpers import API, make_group, start_thread
 from tests.library.helpers import upload
+from tests.live.helpers import schedule
 from tests.web.conftest import Browser
 
 SIGN_IN = 303  # a page for people signed in, asked for by someone who is not
@@ -49,6 +50,8 @@ PAGES = {
     "/files/<file_id>/delete": (SIGN_IN, 403),  # the reader did not upload it
     "/groups/<group_id>/suggestions": (SIGN_IN, 200),
     "/groups/<group_id>/suggestions?sort=new&page=2": (SIGN_IN, 200),
+    "/live/<session_id>": (SIGN_IN, 200),
+    "/live/<session_id>?sort=new": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -77,7 +80,7 @@ def callers(app, factory) -> dict[str, Browser]:
 @pytest.fixture
 def things(factory) -> dict[str, int]:
     """What the pages of one thing show: an open group (readable by anyone signed in) with
-    a thread, a folder and a file, and its owner's profile."""
+    a thread, a folder, a file and a live session, and its owner's profile."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
     folder = owner.post(f"{API}/groups/{group_id}/library/folders", json={"name": "Minutes"})
@@ -87,6 +90,7 @@ def things(factory) -> dict[str, int]:
         "person_id": owner.user_id,
         "folder_id": folder.json["id"],
         "file_id": upload(owner, group_id, "notes.txt", b"thistle").json["id"],
+        "session_id": schedule(owner, group_id)["id"],
     }
 
 
