@@ -39,7 +39,8 @@ install-browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	else echo "install-browser: install Debian's chromium and chromium-driver to run the browser tests"; fi
 
-# Refresh the vendored GOV.UK Frontend and axe-core at the versions in package-lock.json.
+# Refresh the vendored GOV.UK Frontend, socket.io-client, Swagger UI and axe-core at the
+# versions in package-lock.json.
 vendor-assets:
 	bin/vendor-assets
 

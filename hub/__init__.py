@@ -48,7 +48,7 @@ def _init_features(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from hub import cors
+    from hub import cors, openapi
     from hub.auth import guard
     from hub.extensions import api, db, limiter, mail, migrate, socketio
     from hub.live import events as live_events
@@ -59,7 +59,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     compat.skip_limiter_check_before_every_request(app, limiter)
     mail.init_app(app)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [openapi.HubPlugin()]})
+    api.ma_plugin.converter.add_attribute_function(openapi.text_without_nul)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "POST /auth/tokens"}
     )

@@ -13,15 +13,18 @@ from functools import cache
 from importlib.metadata import version
 
 import flask_smorest
+import flask_smorest.pagination
 from flask import Flask
 from flask_limiter import Limiter
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from webargs.flaskparser import FlaskParser
 from whoosh import query
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import SegmentReader
+
+from hub.fields import Integer
 
 # The distributions whose internals this module reads, at the versions it was written for:
 # the same as setup.cfg's `==` pins.
@@ -95,6 +98,56 @@ class SchemaReusingParser(FlaskParser):
             return self._instances[argmap]
         return super()._get_schema(argmap, req)
 
+    def pre_load(self, location_data, *, schema, req, location):
+        """Refuse a NUL character anywhere in what was sent (422): no database column may
+        hold one, and PostgreSQL fails on it."""
+        where = _nul_at(location_data)
+        if where is not None:
+            raise ValidationError({where or "_schema": [NUL_MESSAGE]})
+        return location_data
+
+
+NUL_MESSAGE = "Remove the NUL character (\\u0000): text may not contain one."
+
+
+def _nul_at(value, name: str = "") -> str | None:
+    """The name of the first field whose text holds a NUL character, or None."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if isinstance(value, list | tuple):
+        items = ((name, item) for item in value)
+    elif hasattr(value, "getlist"):  # a query string's or form's several values a key
+        items = ((str(key), item) for key in value for item in value.getlist(key))
+    elif isinstance(value, dict):
+        items = ((str(key), item) for key, item in value.items())
+    else:
+        return None
+    for key, item in items:
+        if "\x00" in key:
+            return key.replace("\x00", "") or "_schema"
+        found = _nul_at(item, key)
+        if found is not None:
+            return found
+    return None
+
+
+def _bounded_pagination_schema(def_page, def_page_size, def_max_page_size):
+    """smorest's page and page_size arguments, as the hub's Integer (bounded: a page beyond
+    2^31-1 answers 422, as every number does), in the OpenAPI document too."""
+    smorest_schema = _smorest_pagination_schema(def_page, def_page_size, def_max_page_size)
+
+    class PaginationParametersSchema(smorest_schema):
+        page = Integer(load_default=def_page, minimum=1, strict=False)
+        page_size = Integer(
+            load_default=def_page_size, minimum=1, maximum=def_max_page_size, strict=False
+        )
+
+    return PaginationParametersSchema
+
+
+_smorest_pagination_schema = flask_smorest.pagination._pagination_parameters_schema_factory
+flask_smorest.pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
+
 
 class SmorestBlueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with reused argument schemas and a cheaper X-Pagination."""
@@ -118,6 +171,23 @@ class SmorestBlueprint(flask_smorest.Blueprint):
                 if page < last_page:
                     metadata["next_page"] = page + 1
         return {**metadata, "page": page, "page_size": page_size}
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """X-Pagination as it is sent: one header, a JSON object written as a string
+        (smorest documents the object's schema as the header's, which no client reads)."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
+
+
+PAGINATION_HEADER = {
+    "description": (
+        "The page's place in the whole list, as a JSON object: `total` (items), "
+        "`total_pages`, `page`, `page_size`, and `first_page`, `last_page`, "
+        "`previous_page`, `next_page` where there are such pages."
+    ),
+    "schema": {"type": "string", "pattern": r"^\{.*\}$"},
+    "example": '{"total": 42, "total_pages": 3, "first_page": 1, "last_page": 3, '
+    '"page": 1, "next_page": 2, "page_size": 20}',
+}
 
 
 # --- marshmallow (for hub/dump.py) ---------------------------------------------------------

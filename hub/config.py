@@ -101,7 +101,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI from the hub's own files (bin/vendor-assets, pinned in package.json).
+        "OPENAPI_SWAGGER_UI_URL": "/assets/swagger-ui/",
         # Flask-Limiter: memory embedded, Redis when configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis away: limits are counted in memory (with a logged warning) until it is back,

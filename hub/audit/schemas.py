@@ -3,11 +3,11 @@
 from marshmallow import Schema, fields
 
 from hub.auth.schemas import PersonRefSchema
-from hub.fields import UtcDateTime
+from hub.fields import Integer, UtcDateTime
 
 
 class AuditEntrySchema(Schema):
-    id = fields.Int()
+    id = Integer()
     at = UtcDateTime()
     actor = fields.Nested(
         PersonRefSchema,
@@ -15,8 +15,8 @@ class AuditEntrySchema(Schema):
     )
     action = fields.Str(metadata={"description": "Dotted, e.g. `member.banned`, `post.deleted`."})
     target_type = fields.Str()
-    target_id = fields.Int(allow_none=True)
-    group_id = fields.Int(allow_none=True)
+    target_id = Integer(allow_none=True)
+    group_id = Integer(allow_none=True)
     detail = fields.Dict(
         metadata={"description": "Ids, roles and statuses; never what people wrote."}
     )

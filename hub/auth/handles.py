@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 
 HANDLE_LENGTH = 30
+HANDLE_PATTERN = r"^\s*[^\W_](?:[\w.-]{0,28}[^\W_])?\s*$"  # around it, spaces are dropped
 HANDLE = re.compile(r"[^\W_](?:[\w.-]{0,28}[^\W_])?")
 # Where a handle is written after an `@` in a text: the longest run that could be one,
 # ending on a letter or digit (so a full stop after it is not part of it).

@@ -4,13 +4,31 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from hub.auth import sessions
 from hub.auth.models import ROLES
-from hub.auth.passwords import MAX_LENGTH, password_problem
-from hub.fields import UtcDateTime
+from hub.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from hub.fields import Boolean, Integer, UtcDateTime
+
+NEW_PASSWORD = validate.Length(
+    min=MIN_LENGTH,
+    max=MAX_LENGTH,
+    error=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters: a few unrelated words make a good one.",
+)
 
 
 class RegisterSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "email": "amira.khan@camden.gov.uk",
+                "password": "kettle harbour violin lantern",
+                "name": "Amira Khan",
+                "role": "officer",
+                "organisation": "Camden Council",
+                "job_title": "Private sector housing lead",
+            }
+        }
+
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    password = fields.Str(required=True, load_only=True, validate=NEW_PASSWORD)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
     organisation = fields.Str(load_default=None, validate=validate.Length(max=160))
@@ -26,6 +44,14 @@ class RegisterSchema(Schema):
 
 
 class LoginSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "email": "amira.khan@camden.gov.uk",
+                "password": "kettle harbour violin lantern",
+            }
+        }
+
     email = fields.Str(required=True, validate=validate.Length(max=254))
     password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
 
@@ -37,7 +63,7 @@ class VerifyEmailSchema(Schema):
 class PublicUserSchema(Schema):
     """A person as anyone signed in may see them: never the email address."""
 
-    id = fields.Int(dump_only=True)
+    id = Integer(dump_only=True)
     name = fields.Str()
     handle = fields.Str(
         metadata={"description": "Unique and lower case: `@handle` in a post mentions them."}
@@ -55,7 +81,7 @@ class PublicUserSchema(Schema):
 class PersonRefSchema(Schema):
     """A person named inside something else: `{id, name}`."""
 
-    id = fields.Int(allow_none=True, metadata={"description": "null for a former member."})
+    id = Integer(allow_none=True, metadata={"description": "null for a former member."})
     name = fields.Str()
 
 
@@ -82,16 +108,46 @@ class PersonRefField(fields.Nested):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+ME_EXAMPLE = {
+    "id": 7,
+    "name": "Amira Khan",
+    "handle": "amira.khan",
+    "role": "officer",
+    "organisation": "Camden Council",
+    "job_title": "Private sector housing lead",
+    "region": "London",
+    "bio": "Damp and mould, HHSRS, licensing.",
+    "bio_html": "<p>Damp and mould, HHSRS, licensing.</p>\n",
+    "expertise": ["HHSRS", "damp and mould"],
+    "created_at": "2026-11-02T09:30:00Z",
+    "email": "amira.khan@camden.gov.uk",
+    "is_admin": False,
+    "email_verified": True,
+    "approved": True,
+}
+
+
 class MeSchema(PublicUserSchema):
     """Your own profile: with your email and your account's state."""
 
+    class Meta:
+        openapi = {"example": ME_EXAMPLE}
+
     email = fields.Email()
-    is_admin = fields.Bool()
+    is_admin = Boolean()
     email_verified = fields.Function(lambda user: user.email_verified_at is not None)
     approved = fields.Function(lambda user: user.approved_at is not None)
 
 
 class LoginResultSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "user": ME_EXAMPLE,
+                "csrf_token": "Jx3v9Qm2bV0kq7YtN4sW1eR8uI6oP5aZcD2fG3hJ4kL",
+            }
+        }
+
     user = fields.Nested(MeSchema)
     csrf_token = fields.Str()
 
@@ -101,17 +157,31 @@ class CsrfSchema(Schema):
 
 
 class TokenCreateSchema(Schema):
+    class Meta:
+        openapi = {"example": {"name": "Reporting script"}}
+
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
 
 
 class TokenSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     name = fields.Str()
     created_at = UtcDateTime()
     last_used_at = UtcDateTime(allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):
+    class Meta:
+        openapi = {
+            "example": {
+                "id": 3,
+                "name": "Reporting script",
+                "created_at": "2026-12-01T10:00:00Z",
+                "last_used_at": None,
+                "token": "khub_yiXqej7gS8NsWbMCIccXPG_fojbT7Wyt0oLPnicNLaY",
+            }
+        }
+
     token = fields.Str(metadata={"description": "Shown once; store it now."})
 
 
@@ -124,7 +194,7 @@ class AdminAccountSchema(MeSchema):
 class SessionSchema(Schema):
     """A signed-in browser session (never its key)."""
 
-    id = fields.Int()
+    id = Integer()
     created_at = UtcDateTime()
     last_seen_at = UtcDateTime()
     user_agent = fields.Str(allow_none=True)
@@ -138,9 +208,7 @@ class PasswordChangeSchema(Schema):
     current_password = fields.Str(
         required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
     )
-    new_password = fields.Str(
-        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
-    )
+    new_password = fields.Str(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordResetRequestSchema(Schema):
@@ -153,4 +221,4 @@ class PasswordResetRequestedSchema(Schema):
 
 class PasswordResetConfirmSchema(Schema):
     token = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    password = fields.Str(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    password = fields.Str(required=True, load_only=True, validate=NEW_PASSWORD)

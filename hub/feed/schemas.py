@@ -1,16 +1,16 @@
 from marshmallow import Schema, fields
 
 from hub.auth.schemas import PersonRefField
-from hub.fields import UtcDateTime
+from hub.fields import Integer, UtcDateTime
 
 
 class GroupRefSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     name = fields.Str()
 
 
 class ThreadRefSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     title = fields.Str()
 
 
@@ -21,7 +21,7 @@ class FeedItemSchema(Schema):
             "file) or `session` (a live session)."
         }
     )
-    id = fields.Int(metadata={"description": "The id of the thread, post, file or session."})
+    id = Integer(metadata={"description": "The id of the thread, post, file or session."})
     title = fields.Str()
     body = fields.Str()
     body_html = fields.Str()

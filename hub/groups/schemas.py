@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefField, PersonRefSchema
-from hub.fields import UtcDateTime, is_set
+from hub.fields import Boolean, Integer, UtcDateTime, is_set
 from hub.groups.models import ROLES, VISIBILITIES
 
 TAG = fields.Str(
@@ -16,6 +16,16 @@ TAGS = fields.List(TAG, validate=validate.Length(max=20))
 
 
 class GroupCreateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "name": "Damp and mould",
+                "description": "Surveys, enforcement and what works.",
+                "visibility": "open",
+                "tags": ["housing", "HHSRS"],
+            }
+        }
+
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     description = fields.Str(load_default="", validate=validate.Length(max=10_000))
     visibility = fields.Str(load_default="open", validate=validate.OneOf(VISIBILITIES))
@@ -39,14 +49,31 @@ class GroupQuerySchema(Schema):
 
 
 class GroupSchema(Schema):
-    id = fields.Int()
+    class Meta:
+        openapi = {
+            "example": {
+                "id": 12,
+                "slug": "damp-and-mould",
+                "name": "Damp and mould",
+                "description": "Surveys, enforcement and what works.",
+                "description_html": "<p>Surveys, enforcement and what works.</p>\n",
+                "visibility": "open",
+                "tags": ["housing", "HHSRS"],
+                "member_count": 148,
+                "created_at": "2026-10-14T08:12:00Z",
+                "archived": False,
+                "my_role": "owner",
+            }
+        }
+
+    id = Integer()
     slug = fields.Str()
     name = fields.Str()
     description = fields.Str()
     description_html = fields.Str()
     visibility = fields.Str()
     tags = fields.List(fields.Str(), attribute="tag_names")
-    member_count = fields.Int()
+    member_count = Integer()
     created_at = UtcDateTime()
     archived = is_set("archived_at")
     my_role = fields.Str(
@@ -69,7 +96,9 @@ class RoleChangeSchema(Schema):
 
 
 class RemoveMemberQuerySchema(Schema):
-    ban = fields.Bool(load_default=False, metadata={"description": "Also refuse their return."})
+    ban = Boolean(
+        load_default=False, strict=False, metadata={"description": "Also refuse their return."}
+    )
 
 
 class JoinRequestSchema(Schema):
@@ -78,11 +107,11 @@ class JoinRequestSchema(Schema):
 
 
 class InvitationCreateSchema(Schema):
-    user_id = fields.Int(required=True, strict=True)
+    user_id = Integer(required=True, minimum=1)
 
 
 class InvitationSchema(Schema):
-    group_id = fields.Int()
+    group_id = Integer()
     user = fields.Nested(PersonRefSchema)
     invited_by = PersonRefField()
     created_at = UtcDateTime()
@@ -99,7 +128,7 @@ class MentionSuggestionQuerySchema(Schema):
 class MentionSuggestionSchema(Schema):
     """A member who may be mentioned: write `@` and their handle."""
 
-    id = fields.Int()
+    id = Integer()
     handle = fields.Str()
     name = fields.Str()
     organisation = fields.Str(allow_none=True)

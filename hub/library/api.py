@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from hub.blueprint import Blueprint
 from hub.db import paginate
 from hub.errors import abort, handle_http_exception
-from hub.library import service, storage
+from hub.library import filetypes, service, storage
 from hub.library.schemas import (
     DownloadQuerySchema,
     FileQuerySchema,
@@ -32,8 +32,11 @@ UPLOAD_ENDPOINTS = frozenset({"library.upload_file", "library.add_version"})
 # Room for the multipart framing and the text fields around the file itself.
 FORM_OVERHEAD = 256 * 1024
 DOWNLOAD_RESPONSE = {
-    "description": "The file's bytes, as an attachment.",
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    "description": "The file's bytes, as an attachment, with its kind's content type.",
+    "content": {
+        kind.content_type: {"schema": {"type": "string", "format": "binary"}}
+        for kind in filetypes.KINDS.values()
+    },
 }
 
 

@@ -4,7 +4,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from hub.auth.schemas import PersonRefField
-from hub.fields import UtcDateTime
+from hub.fields import Boolean, Integer, UtcDateTime
 from hub.groups.schemas import TAG
 from hub.library.filetypes import ACCEPTED
 
@@ -50,13 +50,13 @@ DESCRIPTION = fields.Str(
 
 class FolderCreateSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    parent_id = fields.Int(load_default=None, allow_none=True)
+    parent_id = Integer(load_default=None, allow_none=True)
 
 
 class FolderSchema(Schema):
-    id = fields.Int()
-    group_id = fields.Int()
-    parent_id = fields.Int(allow_none=True)
+    id = Integer()
+    group_id = Integer()
+    parent_id = Integer(allow_none=True)
     name = fields.Str()
     created_at = UtcDateTime()
 
@@ -68,7 +68,7 @@ class FileUploadSchema(Schema):
     tags = CommaSeparatedTags(
         load_default=list, metadata={"type": "string", "description": "Comma-separated."}
     )
-    folder_id = fields.Int(load_default=None)
+    folder_id = Integer(load_default=None, strict=False)  # a form field is text
 
 
 class VersionUploadSchema(Schema):
@@ -76,13 +76,13 @@ class VersionUploadSchema(Schema):
 
 
 class FileQuerySchema(Schema):
-    folder_id = fields.Int(metadata={"description": "Only the files in this folder."})
+    folder_id = Integer(strict=False, metadata={"description": "Only the files in this folder."})
     tag = fields.Str(validate=validate.Length(max=60))
 
 
 class DownloadQuerySchema(Schema):
-    version = fields.Int(
-        validate=validate.Range(min=1), metadata={"description": "An older version's number."}
+    version = Integer(
+        minimum=1, strict=False, metadata={"description": "An older version's number."}
     )
 
 
@@ -90,13 +90,13 @@ class FileUpdateSchema(Schema):
     title = TITLE
     description = DESCRIPTION
     tags = fields.List(TAG, validate=validate.Length(max=MAX_TAGS))
-    folder_id = fields.Int(allow_none=True, metadata={"description": "null: the top level."})
+    folder_id = Integer(allow_none=True, metadata={"description": "null: the top level."})
 
 
 class FileSchema(Schema):
-    id = fields.Int()
-    group_id = fields.Int()
-    folder_id = fields.Int(allow_none=True)
+    id = Integer()
+    group_id = Integer()
+    folder_id = Integer(allow_none=True)
     title = fields.Str()
     description = fields.Str()
     description_html = fields.Str()
@@ -105,10 +105,10 @@ class FileSchema(Schema):
         attribute="current_version.content_type",
         metadata={"description": "Decided from the file's bytes."},
     )
-    size = fields.Int(attribute="current_version.size", metadata={"description": "Bytes."})
-    version = fields.Int(metadata={"description": "The newest version's number, from 1."})
+    size = Integer(attribute="current_version.size", metadata={"description": "Bytes."})
+    version = Integer(metadata={"description": "The newest version's number, from 1."})
     tags = fields.List(fields.Str(), attribute="tag_names")
-    text_extracted = fields.Bool(attribute="current_version.text_extracted")
+    text_extracted = Boolean(attribute="current_version.text_extracted")
     text_extraction_error = fields.Str(
         attribute="current_version.text_extraction_error",
         allow_none=True,
@@ -120,12 +120,12 @@ class FileSchema(Schema):
 
 
 class VersionSchema(Schema):
-    id = fields.Int()
-    version = fields.Int(attribute="number")
+    id = Integer()
+    version = Integer(attribute="number")
     filename = fields.Str()
     content_type = fields.Str()
-    size = fields.Int()
-    text_extracted = fields.Bool()
+    size = Integer()
+    text_extracted = Boolean()
     text_extraction_error = fields.Str(allow_none=True)
     uploaded_by = PersonRefField()
     created_at = UtcDateTime()

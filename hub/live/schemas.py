@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.auth.schemas import PersonRefField, PersonRefSchema
-from hub.fields import UtcDateTime
+from hub.fields import Boolean, Integer, UtcDateTime
 
 QUESTION_MAX = 1_000
 CHAT_MAX = 2_000
@@ -31,25 +31,37 @@ def _text(maximum: int, what: str) -> fields.Str:
 
 
 def _id() -> fields.Int:
-    return fields.Int(required=True, validate=validate.Range(min=1))
+    return Integer(required=True, minimum=1)
 
 
 # --- REST in -------------------------------------------------------------------------
 
 
 class LiveSessionCreateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "title": "Ask the housing ombudsman",
+                "description": "An hour of questions on damp and mould cases.",
+                "starts_at": "2030-01-15T14:00:00Z",
+                "ends_at": "2030-01-15T15:00:00Z",
+                "moderated": True,
+                "allow_anonymous": True,
+            }
+        }
+
     title = fields.Str(required=True, validate=[validate.Length(min=1, max=200), _not_blank])
     description = fields.Str(load_default="", validate=validate.Length(max=10_000))
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(load_default=None, allow_none=True)
-    moderated = fields.Bool(load_default=False)
-    allow_anonymous = fields.Bool(load_default=False)
+    moderated = Boolean(load_default=False)
+    allow_anonymous = Boolean(load_default=False)
     panelist_ids = fields.List(
-        fields.Int(validate=validate.Range(min=1)),
+        Integer(minimum=1),
         load_default=list,
         validate=validate.Length(max=20),
     )
-    transcript_includes_chat = fields.Bool(
+    transcript_includes_chat = Boolean(
         load_default=False,
         metadata={"description": "Whether the chat goes into the transcript thread."},
     )
@@ -65,15 +77,23 @@ class QuestionQuerySchema(Schema):
 
 
 class QuestionCreateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "text": "How soon must a landlord act on a damp report?",
+                "anonymous": False,
+            }
+        }
+
     text = _text(QUESTION_MAX, "Questions")
-    anonymous = fields.Bool(load_default=False)
+    anonymous = Boolean(load_default=False)
 
 
 # --- REST and events out -------------------------------------------------------------
 
 
 class LiveAnswerSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     text = fields.Str()
     author = PersonRefField()
     created_at = fields.Str(metadata={"description": "ISO 8601, UTC."})
@@ -82,33 +102,33 @@ class LiveAnswerSchema(Schema):
 class LiveQuestionSchema(Schema):
     """A question as `service.question_view` builds it (the same dict the events carry)."""
 
-    id = fields.Int()
+    id = Integer()
     text = fields.Str()
     author = fields.Nested(
         PersonRefSchema,
         allow_none=True,
         metadata={"description": "null when anonymous; a former member's id is null."},
     )
-    anonymous = fields.Bool()
-    votes = fields.Int()
+    anonymous = Boolean()
+    votes = Integer()
     status = fields.Str(metadata={"description": "pending, visible or hidden."})
-    pinned = fields.Bool()
-    answered = fields.Bool()
+    pinned = Boolean()
+    answered = Boolean()
     answers = fields.List(fields.Nested(LiveAnswerSchema))
     created_at = fields.Str(metadata={"description": "ISO 8601, UTC."})
 
 
 class LiveSessionSchema(Schema):
-    id = fields.Int()
-    group_id = fields.Int()
+    id = Integer()
+    group_id = Integer()
     title = fields.Str()
     description = fields.Str()
     description_html = fields.Str()
     starts_at = UtcDateTime()
     ends_at = UtcDateTime(allow_none=True)
-    moderated = fields.Bool()
-    allow_anonymous = fields.Bool()
-    transcript_includes_chat = fields.Bool()
+    moderated = Boolean()
+    allow_anonymous = Boolean()
+    transcript_includes_chat = Boolean()
     status = fields.Str(metadata={"description": "scheduled, live or ended."})
     seq = fields.Function(
         lambda s: s.seq if s.status != "scheduled" else None,
@@ -122,7 +142,7 @@ class LiveSessionSchema(Schema):
     created_at = UtcDateTime()
     started_at = UtcDateTime(allow_none=True)
     ended_at = UtcDateTime(allow_none=True)
-    transcript_thread_id = fields.Int(
+    transcript_thread_id = Integer(
         allow_none=True, metadata={"description": "The forum thread of the transcript."}
     )
 
@@ -130,8 +150,7 @@ class LiveSessionSchema(Schema):
 class LiveSessionDetailSchema(LiveSessionSchema):
     questions = fields.List(
         fields.Nested(LiveQuestionSchema),
-        dump_default=None,
-        metadata={"description": "Once started: the questions you may see, top first."},
+        metadata={"description": "The questions you may see, top first: none before it starts."},
     )
 
 
@@ -142,7 +161,7 @@ class LiveSessionDetailSchema(LiveSessionSchema):
 
 class JoinSchema(Schema):
     session_id = _id()
-    since_seq = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    since_seq = Integer(load_default=None, allow_none=True)
 
 
 class SessionRefSchema(Schema):
@@ -151,7 +170,7 @@ class SessionRefSchema(Schema):
 
 class AskSchema(SessionRefSchema):
     text = _text(QUESTION_MAX, "Questions")
-    anonymous = fields.Bool(load_default=False)
+    anonymous = Boolean(load_default=False)
 
 
 class VoteSchema(SessionRefSchema):

@@ -288,7 +288,7 @@ def with_questions(user: User, sessions: list[LiveSession]) -> list[LiveSession]
     group, then every started session's questions in one query.
     """
     for live in sessions:
-        live.questions = None
+        live.questions = []
     started = [live for live in sessions if live.status != "scheduled"]
     if not started:
         return sessions

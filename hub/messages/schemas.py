@@ -1,14 +1,10 @@
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefField
-from hub.fields import UtcDateTime
+from hub.fields import Boolean, Integer, UtcDateTime
 
 MAX_MESSAGE_LENGTH = 10_000
-# Ids are 32-bit integers in the database; a larger number would fail there, not here.
-PERSON_ID = fields.Int(
-    strict=True,
-    validate=validate.Range(min=1, max=2**31 - 1, error="There is no person with this id."),
-)
+PERSON_ID = Integer(minimum=1)
 TEXT = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_MESSAGE_LENGTH))
 
 
@@ -17,13 +13,18 @@ class MessageCreateSchema(Schema):
 
 
 class ConversationCreateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {"participant_ids": [8], "text": "Could we compare enforcement notices?"}
+        }
+
     participant_ids = fields.List(PERSON_ID, required=True, validate=validate.Length(min=1, max=49))
     text = TEXT
 
 
 class MessageSchema(Schema):
-    id = fields.Int()
-    conversation_id = fields.Int()
+    id = Integer()
+    conversation_id = Integer()
     author = PersonRefField(attribute="sender")
     body = fields.Str()
     body_html = fields.Str()
@@ -31,8 +32,8 @@ class MessageSchema(Schema):
 
 
 class ConversationSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     participants = fields.Raw(dump_only=True)  # [{id, name}], as the service gives them
     last_message_at = UtcDateTime()
     created_at = UtcDateTime()
-    unread = fields.Bool(metadata={"description": "Messages arrived since you last read it."})
+    unread = Boolean(metadata={"description": "Messages arrived since you last read it."})

@@ -1,33 +1,41 @@
 from marshmallow import Schema, fields, validate
 
-from hub.fields import UtcDateTime, is_set
+from hub.fields import Boolean, Integer, UtcDateTime, is_set
 
 
 class NotificationSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     kind = fields.Str()
-    group_id = fields.Int(allow_none=True)
+    group_id = Integer(allow_none=True)
     data = fields.Dict()
     created_at = UtcDateTime()
     read = is_set("read_at")
 
 
 class NotificationQuerySchema(Schema):
-    unread = fields.Bool(load_default=False)
+    unread = Boolean(load_default=False, strict=False)
 
 
 class MarkReadSchema(Schema):
-    # Ids are 32-bit integers in the database; a larger number would fail there, not here.
+    class Meta:
+        # Either a list of ids or `all: true`: what the view refuses without either.
+        openapi = {
+            "anyOf": [
+                {"required": ["ids"], "properties": {"ids": {"type": "array"}}},
+                {"required": ["all"], "properties": {"all": {"enum": [True]}}},
+            ]
+        }
+
     ids = fields.List(
-        fields.Int(validate=validate.Range(min=1, max=2**31 - 1)),
+        Integer(minimum=1),
         validate=validate.Length(max=500),
         load_default=None,
     )
-    all = fields.Bool(load_default=False)
+    all = Boolean(load_default=False)
 
 
 class UnreadCountSchema(Schema):
-    unread = fields.Int()
+    unread = Integer()
 
 
 class NotificationSettingsSchema(Schema):

@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
-from hub.auth.handles import HANDLE_LENGTH, handle_problem
+from hub.auth.handles import HANDLE_LENGTH, HANDLE_PATTERN, handle_problem
 from hub.auth.models import ROLES
 from hub.auth.schemas import PublicUserSchema
 from hub.fields import UtcDateTime
@@ -26,10 +26,23 @@ def _a_handle(value: str) -> None:
 
 
 class ProfileUpdateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "job_title": "Head of private sector housing",
+                "expertise": ["HHSRS", "licensing"],
+            }
+        }
+
     name = fields.Str(validate=[validate.Length(min=1, max=120), _not_blank])
     handle = fields.Str(
         validate=[validate.Length(min=1, max=HANDLE_LENGTH + 10), _a_handle],
-        metadata={"description": "Taken in lower case; 409 when someone else has it."},
+        metadata={
+            "description": "Taken in lower case; 409 when someone else has it.",
+            # The check's own pattern: `\\w` is any script's letters and digits (as in
+            # Python; a reader of ECMA's takes it as ASCII's, a narrower choice).
+            "pattern": HANDLE_PATTERN,
+        },
     )
     role = fields.Str(validate=validate.OneOf(ROLES))
     job_title = fields.Str(allow_none=True, validate=validate.Length(max=160))

@@ -3,14 +3,13 @@
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import FORMER_MEMBER, PersonRefField
-from hub.db import MAX_ID
-from hub.fields import UtcDateTime
+from hub.fields import Integer, UtcDateTime
 from hub.reports.models import CLOSED_STATUSES, STATUSES, TARGET_TYPES
 
 
 class ReportCreateSchema(Schema):
     target_type = fields.Str(required=True, validate=validate.OneOf(TARGET_TYPES))
-    target_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    target_id = Integer(required=True, minimum=1)
     reason = fields.Str(
         required=True,
         validate=validate.Length(min=1, max=2000, error="Say why, in 1 to 2,000 characters."),
@@ -36,10 +35,10 @@ def _resolver(report) -> dict | None:
 class ReportSchema(Schema):
     """A report as its reviewers see it: the reporter is named to them."""
 
-    id = fields.Int()
+    id = Integer()
     target_type = fields.Str()
-    target_id = fields.Int()
-    group_id = fields.Int(allow_none=True)
+    target_id = Integer()
+    group_id = Integer(allow_none=True)
     reason = fields.Str()
     status = fields.Str()
     reporter = PersonRefField(

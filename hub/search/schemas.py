@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
-from hub.fields import UtcDateTime
+from hub.fields import Boolean, Integer, UtcDateTime
 from hub.search.backend import FACET_GROUPS, TYPES
 
 
@@ -18,25 +18,31 @@ class TypeList(fields.Str):
 
 class SearchQuerySchema(Schema):
     q = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    type = TypeList(metadata={"description": "Comma-separated: " + ", ".join(TYPES)})
-    group_id = fields.Int(validate=validate.Range(min=1))
+    type = TypeList(
+        metadata={
+            "description": "Comma-separated: " + ", ".join(TYPES),
+            "pattern": r"^\s*(?:(?:{0})?\s*,\s*)*(?:{0})?\s*$".format("|".join(TYPES)),
+        }
+    )
+    group_id = Integer(minimum=1, strict=False)
     tag = fields.Str(validate=validate.Length(max=60))
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=500))
-    page_size = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
-    highlight = fields.Bool(
+    page = Integer(load_default=1, minimum=1, maximum=500, strict=False)
+    page_size = Integer(load_default=20, minimum=1, maximum=100, strict=False)
+    highlight = Boolean(
         load_default=True,
+        strict=False,
         metadata={"description": "false skips the snippets' highlighting (faster)"},
     )
 
 
 class SearchGroupSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     name = fields.Str()
 
 
 class SearchItemSchema(Schema):
     type = fields.Str()
-    id = fields.Int()
+    id = Integer()
     title = fields.Str()
     snippet = fields.Str(metadata={"description": "HTML: escaped text with <mark> around matches"})
     group = fields.Nested(SearchGroupSchema, allow_none=True)
@@ -49,13 +55,13 @@ class SearchItemSchema(Schema):
 
 
 class GroupFacetSchema(Schema):
-    id = fields.Int()
+    id = Integer()
     name = fields.Str()
-    count = fields.Int()
+    count = Integer()
 
 
 class FacetsSchema(Schema):
-    type = fields.Dict(keys=fields.Str(), values=fields.Int())
+    type = fields.Dict(keys=fields.Str(), values=Integer())
     group = fields.List(
         fields.Nested(GroupFacetSchema),
         metadata={
@@ -66,9 +72,9 @@ class FacetsSchema(Schema):
 
 
 class SearchResultSchema(Schema):
-    total = fields.Int()
-    page = fields.Int()
-    page_size = fields.Int()
+    total = Integer()
+    page = Integer()
+    page_size = Integer()
     items = fields.List(fields.Nested(SearchItemSchema))
     facets = fields.Nested(FacetsSchema)
     suggestion = fields.Str(allow_none=True)

@@ -1,10 +1,8 @@
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefField
-from hub.fields import UtcDateTime
+from hub.fields import NOT_BLANK, Boolean, Integer, UtcDateTime
 from hub.suggestions.models import STATUSES
-
-NOT_BLANK = validate.Regexp(r"(?s).*\S", error="Write something other than spaces.")
 
 
 class SuggestionQuerySchema(Schema):
@@ -17,6 +15,14 @@ class SuggestionQuerySchema(Schema):
 
 
 class SuggestionCreateSchema(Schema):
+    class Meta:
+        openapi = {
+            "example": {
+                "title": "Share a survey template",
+                "body": "One form for every council in the group.",
+            }
+        }
+
     title = fields.Str(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
     body = fields.Str(required=True, validate=[validate.Length(min=1, max=20_000), NOT_BLANK])
 
@@ -34,14 +40,14 @@ class SuggestionStatusSchema(Schema):
 
 
 class SuggestionSchema(Schema):
-    id = fields.Int()
-    group_id = fields.Int()
+    id = Integer()
+    group_id = Integer()
     title = fields.Str()
     body = fields.Str()
     body_html = fields.Str()
     author = PersonRefField()
     status = fields.Str()
-    votes = fields.Int(metadata={"description": "How many members voted for it."})
-    voted = fields.Bool(metadata={"description": "Whether you voted for it."})
+    votes = Integer(metadata={"description": "How many members voted for it."})
+    voted = Boolean(metadata={"description": "Whether you voted for it."})
     created_at = UtcDateTime()
     status_changed_at = UtcDateTime(allow_none=True)

@@ -36,7 +36,7 @@ def test_listing_and_reading(cast):
     assert "total" in listed.headers["X-Pagination"]
     assert cast.outsider.get(f"{API}/groups/{cast.group_id}/live-sessions").status_code == 403
     one = cast.member.get(f"{API}/live-sessions/{cast.session_id}").json
-    assert one["status"] == "scheduled" and one["questions"] is None
+    assert one["status"] == "scheduled" and one["questions"] == []
     assert cast.member.get(f"{API}/live-sessions/999999").status_code == 404
 
 
