@@ -37,11 +37,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_features(app: Flask) -> None:
     """What each feature does at start-up, said here rather than done by an import."""
     from hub import cli, errors, library, mail, outbox, search, web
+    from hub.live import personal
 
     errors.register_error_handlers(app)
     web.init_app(app)  # after the API's: the pages' error handlers hand the API back its own
     cli.register(app)
     mail.init_app(app)
+    personal.init_app(app)
     search.init_app(app)
     library.init_app(app)
     outbox.init_app(app)

@@ -12,7 +12,9 @@ from hub.auth.models import User
 from hub.db import Listing, dicts, json_rows, paginate, run, utcnow
 from hub.errors import Forbidden, Invalid, NotFound
 from hub.extensions import db
+from hub.live import personal
 from hub.messages.models import Conversation, ConversationParticipant, Message
+from hub.messages.schemas import MessageSchema
 from hub.notifications.service import notify
 from hub.people.service import blocked_pairs
 from hub.text import render_markdown
@@ -108,6 +110,9 @@ def _add_message(user: User, conversation: Conversation, text: str) -> Message:
         created_at=now,
     )
     db.session.add(message)
+    db.session.flush()  # its id, for the live channel's personal events
+    shown = MessageSchema().dump(message)
+    personal.queue("message", ((p.user_id, shown) for p in conversation.participants))
     conversation.last_message_at = now
     for participant in conversation.participants:
         if participant.user_id == user.id:

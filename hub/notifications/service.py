@@ -19,11 +19,14 @@ from hub.auth.models import User
 from hub.db import Listing, paginate, run, utcnow
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
+from hub.live import personal
 from hub.mail import queue_mail
 from hub.notifications.models import Notification, NotificationPreference
+from hub.notifications.schemas import NotificationSchema
 from hub.policy import GroupAccess
 
 DIGEST_MAX_LINES = 50
+_shown = NotificationSchema()  # a notification as GET /notifications shows it
 
 
 def notify(user_id: int, kind: str, data: dict, group_id: int | None = None) -> None:
@@ -51,11 +54,15 @@ def notify_many(
         .where(User.id.in_(ids), User.deactivated_at.is_(None))
         .order_by(User.id)
     ).all()
+    notifications = []
     for row in rows:
-        db.session.add(Notification(user_id=row.id, kind=kind, data=data, group_id=group_id))
+        notifications.append(Notification(user_id=row.id, kind=kind, data=data, group_id=group_id))
         if (row.notification_email or "immediate") == "immediate":
             subject = describe(kind, data)
             queue_mail(row.email, subject, _mail_body([(subject, kind, data)]))
+    db.session.add_all(notifications)
+    db.session.flush()  # their ids and times, for the live channel's personal events
+    personal.queue("notification", ((n.user_id, _shown.dump(n)) for n in notifications))
     return [row.id for row in rows]
 
 
