@@ -113,7 +113,9 @@ def _register_blueprints(app: Flask) -> None:
     from hub.library import api as library_api
     from hub.live import api as live_api
     from hub.messages import api as messages_api
+    from hub.messages import views as messages_views
     from hub.notifications import api as notifications_api
+    from hub.notifications import views as notifications_views
     from hub.people import api as people_api
     from hub.people import views as people_views
     from hub.reports import api as reports_api
@@ -149,5 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         forum_views.blp,
         search_views.blp,
         people_views.blp,
+        messages_views.blp,
+        notifications_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -39,6 +39,12 @@ def connect(page) -> None:
     page.wait_for_selector(".govuk-notification-banner")
 
 
+def mark_all_read(page) -> None:
+    """Mark every notification read: the page after it, with its banner, is checked."""
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".govuk-notification-banner")
+
+
 OUT, IN = "signed out", "signed in"
 AXE_WALK = [
     (OUT, "/"),
@@ -77,12 +83,20 @@ AXE_WALK = [
     (IN, "/people/{asker}"),
     (IN, "/people/{asker}", connect),
     (IN, "/people/{person}"),
+    (IN, "/messages"),
+    (IN, "/messages?to={asker}"),
+    (IN, "/messages?to={asker}", submit_empty),
+    (IN, "/messages/{conversation}"),
+    (IN, "/messages/{conversation}", submit_empty),
+    (IN, "/notifications"),
+    (IN, "/notifications", mark_all_read),
 ]
 
 
 def the_things_pages_show(factory, person) -> dict[str, int]:
     """A restricted group the person owns, with tags, a thread with a reply and a pending
-    request to join; and a private group they do not belong to."""
+    request to join; a private group they do not belong to; and a message to them (a
+    conversation and a notification)."""
     owner = factory.client_for(person)
     group = make_group(owner, "restricted", name="Planning officers", tags=["planning", "housing"])
     asker = factory.person(name="Ravi Patel")
@@ -90,6 +104,9 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
     thread = start_thread(owner, group, title="Permitted development")["id"]
     reply(owner, thread, "See *the guidance*.")
     other = make_group(factory.person(), "private", name="Cabinet members")
+    conversation = asker.post(
+        f"{API}/conversations", json={"participant_ids": [person.id], "text": "Hello *Amira*"}
+    ).json["id"]
     drain(factory.app)  # the people made outside a request, into the search index
     return {
         "group": group,
@@ -97,6 +114,7 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
         "other_group": other,
         "asker": asker.user_id,
         "person": person.id,
+        "conversation": conversation,
     }
 
 

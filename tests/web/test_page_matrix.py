@@ -41,6 +41,12 @@ PAGES = {
         200,
     ),
     "/people/<person_id>": (SIGN_IN, 200),
+    "/messages": (SIGN_IN, 200),
+    "/messages?to=<person_id>&page=2": (SIGN_IN, 200),
+    "/messages/<conversation_id>": (SIGN_IN, 200),
+    "/messages/<others_conversation_id>": (SIGN_IN, 404),  # not one of theirs
+    "/notifications": (SIGN_IN, 200),
+    "/notifications?page=2&done=read": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -54,7 +60,7 @@ def page_rules(app, method: str):
 
 
 def test_every_page_is_in_the_matrix(app):
-    listed = {path.partition("?")[0] for path in PAGES}
+    listed = {path.partition("?")[0] for path in PAGES} - {"/messages/<others_conversation_id>"}
     rules = {re.sub(r"<(?:int:)?([^>]+)>", r"<\1>", rule.rule) for rule in page_rules(app, "GET")}
     assert rules == listed
 
@@ -62,21 +68,33 @@ def test_every_page_is_in_the_matrix(app):
 @pytest.fixture
 def callers(app, factory) -> dict[str, Browser]:
     signed_in = Browser(app)
-    signed_in.sign_in(factory.user())
+    signed_in.user = factory.user()
+    signed_in.sign_in(signed_in.user)
     return {"signed out": Browser(app), "signed in": signed_in}
 
 
 @pytest.fixture
-def things(factory) -> dict[str, int]:
-    """What the pages of one thing show: an open group (readable by anyone signed in), and
-    its owner's profile."""
+def things(factory, callers) -> dict[str, int]:
+    """What the pages of one thing show: an open group (readable by anyone signed in), its
+    owner's profile, the owner's conversation with the signed-in caller, and one between
+    two others."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
     return {
         "group_id": group_id,
         "thread_id": start_thread(owner, group_id)["id"],
         "person_id": owner.user_id,
+        "conversation_id": _conversation(owner, callers["signed in"].user.id),
+        "others_conversation_id": _conversation(owner, factory.person().user_id),
     }
+
+
+def _conversation(sender, recipient_id: int) -> int:
+    started = sender.post(
+        "/api/v1/conversations", json={"participant_ids": [recipient_id], "text": "Hello"}
+    )
+    assert started.status_code == 201, started.json
+    return started.json["id"]
 
 
 def test_each_page_answers_each_caller_as_the_policy_says(callers, things):
