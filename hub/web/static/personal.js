@@ -47,6 +47,9 @@ function announce(template, name = "") {
 if (announcer) {
   const me = Number(announcer.dataset.personId);
   const socket = io("/live");
+  // Whether events can arrive now (for styles, and for tests to wait on).
+  socket.on("connect", () => { announcer.dataset.connected = "true"; });
+  socket.on("disconnect", () => { delete announcer.dataset.connected; });
   socket.on("personal_event", ({ type, data }) => {
     if (type === "notification") {
       raise("notifications");
