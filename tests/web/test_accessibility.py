@@ -57,6 +57,8 @@ AXE_WALK = [
     (OUT, "/password-reset?sent=1"),
     (OUT, "/password-reset/new?token=x"),
     (OUT, "/password-reset/new?token=x", submit_empty),
+    (OUT, "/verify-email?token=x"),
+    (OUT, "/verify-email?token=x", submit_empty),
     (OUT, "/no-such-page"),
     (IN, "/"),
     (IN, "/?done=registered"),
@@ -118,6 +120,8 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
     }
 
 
+# Every page in one browser walk: over a minute on a busy machine, past the default timeout.
+@pytest.mark.timeout(360)
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):
     person = factory.user(name="Amira Khan")

@@ -26,6 +26,7 @@ PAGES = {
     "/register": (200, 200),
     "/password-reset": (200, 200),
     "/password-reset/new?token=x": (200, 200),
+    "/verify-email?token=x": (200, 200),
     "/account": (SIGN_IN, 200),
     "/account/export": (SIGN_IN, 200),
     "/groups": (SIGN_IN, 200),
