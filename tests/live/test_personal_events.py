@@ -40,9 +40,10 @@ def test_the_recipient_hears_of_a_message_and_its_notification_and_nobody_else(f
     events = hears[bob].wait_for_personal(2)
     by_type = {e["type"]: e["data"] for e in events}
     assert set(by_type) == {"message", "notification"}
-    # Exactly as the REST lists show them to Bob.
-    messages = bob.get(f"{API}/conversations/{conversation['id']}/messages").json
+    # Exactly as the REST lists show them to Bob (notifications first: reading the
+    # messages reads their notification).
     notifications = bob.get(f"{API}/notifications").json
+    messages = bob.get(f"{API}/conversations/{conversation['id']}/messages").json
     assert by_type["message"] == messages[-1]
     assert by_type["notification"] == notifications[0]
     assert by_type["message"]["body_html"] == "<p>Have you seen the <em>new</em> guidance?</p>\n"

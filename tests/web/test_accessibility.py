@@ -33,14 +33,9 @@ def submit_empty_thread(page) -> None:
     page.wait_for_selector(".govuk-error-summary")
 
 
-def connect(page) -> None:
-    """Ask to connect from a profile: the page after it, with its banner, is checked."""
-    page.click("main form button[type=submit]")
-    page.wait_for_selector(".govuk-notification-banner")
-
-
-def mark_all_read(page) -> None:
-    """Mark every notification read: the page after it, with its banner, is checked."""
+def submit_for_banner(page) -> None:
+    """Post the page's main form (ask to connect from a profile, mark every notification
+    read): the page after it, with its banner, is checked."""
     page.click("main form button[type=submit]")
     page.wait_for_selector(".govuk-notification-banner")
 
@@ -83,7 +78,7 @@ AXE_WALK = [
     (IN, "/people?q=ravi&role=officer"),
     (IN, "/people?role=mayor"),
     (IN, "/people/{asker}"),
-    (IN, "/people/{asker}", connect),
+    (IN, "/people/{asker}", submit_for_banner),
     (IN, "/people/{person}"),
     (IN, "/messages"),
     (IN, "/messages?to={asker}"),
@@ -91,7 +86,7 @@ AXE_WALK = [
     (IN, "/messages/{conversation}"),
     (IN, "/messages/{conversation}", submit_empty),
     (IN, "/notifications"),
-    (IN, "/notifications", mark_all_read),
+    (IN, "/notifications", submit_for_banner),
 ]
 
 
