@@ -37,11 +37,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_features(app: Flask) -> None:
     """What each feature does at start-up, said here rather than done by an import."""
     from hub import cli, errors, library, mail, outbox, search, web
+    from hub.live import personal
 
     errors.register_error_handlers(app)
     web.init_app(app)  # after the API's: the pages' error handlers hand the API back its own
     cli.register(app)
     mail.init_app(app)
+    personal.init_app(app)
     search.init_app(app)
     library.init_app(app)
     outbox.init_app(app)
@@ -114,7 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     from hub.live import api as live_api
     from hub.live import views as live_views
     from hub.messages import api as messages_api
+    from hub.messages import views as messages_views
     from hub.notifications import api as notifications_api
+    from hub.notifications import views as notifications_views
     from hub.people import api as people_api
     from hub.people import views as people_views
     from hub.reports import api as reports_api
@@ -154,5 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         library_views.blp,
         suggestions_views.blp,
         live_views.blp,
+        messages_views.blp,
+        notifications_views.blp,
     ):
         app.register_blueprint(blueprint)

@@ -111,8 +111,10 @@ def _queue_verification_mail(user: User) -> None:
     queue_mail(
         user.email,
         "Confirm your Knowledge Hub email address",
-        f"Hello {user.name},\n\nConfirm your address to start posting: send this token to "
-        f"POST {base}/api/v1/auth/verify-email\n\n{token}\n\nIt is valid for 7 days.",
+        f"Hello {user.name},\n\nConfirm your address to start posting: open this link and "
+        f"choose Confirm.\n\n{base}/verify-email?token={token}\n\n"
+        f"(A program using the API sends this token to POST {base}/api/v1/auth/verify-email:)"
+        f"\n\n{token}\n\nIt is valid for 7 days.",
     )
 
 

@@ -15,6 +15,7 @@ from hub.auth.schemas import (
     PasswordResetConfirmSchema,
     PasswordResetRequestSchema,
     RegisterSchema,
+    VerifyEmailSchema,
 )
 from hub.errors import Conflict, Invalid, Unauthorized
 from hub.extensions import limiter
@@ -181,4 +182,26 @@ def choose_new_password():
             form.errors = {"password": _("This link is not complete. Ask for a new one.")}
     return render_template(
         "auth/password_reset_choose.html", form=form, field_order=["password"], token=token
+    )
+
+
+@blp.route("/verify-email", methods=["GET", "POST"])
+def verify_email():
+    """From the emailed link (`?token=`): confirm the address with a button (a link
+    opened by a mail scanner changes nothing)."""
+    token = request.values.get("token", "")
+    form = Form()
+    if request.method == "POST":
+        data, form = load(VerifyEmailSchema(), {"token": _("This link is not complete.")})
+        if data is not None:
+            try:
+                service.verify_email(data["token"])
+            except Invalid as refusal:
+                form.error("token", refusal.message)
+            else:
+                return see_other(url_for("feed_pages.home", done="email-confirmed"))
+        # The token is no field a person sees: the error points at the button.
+        form.errors = {"confirm": form.errors["token"]}
+    return render_template(
+        "auth/verify_email.html", form=form, field_order=["confirm"], token=token
     )

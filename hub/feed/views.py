@@ -20,6 +20,7 @@ def _done_message() -> str | None:
         "registered": _("Your account has been created and you are signed in."),
         "signed-out": _("You have signed out."),
         "closed": _("Your account has been closed and your personal data erased."),
+        "email-confirmed": _("Your email address is confirmed."),
     }.get(request.args.get("done", ""))
 
 

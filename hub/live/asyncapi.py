@@ -9,9 +9,12 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from hub.live import personal
 from hub.live.events import CLIENT_EVENTS, REFUSAL_CODES
 from hub.live.schemas import LiveQuestionSchema, LiveSessionSchema
 from hub.live.service import EVENT, EVENT_TYPES, NAMESPACE
+from hub.messages.schemas import MessageSchema
+from hub.notifications.schemas import NotificationSchema
 
 # What each event's acknowledgement holds besides `ok: true`.
 ACK_FIELDS = {
@@ -111,6 +114,14 @@ def document() -> dict:
         "summary": "The server's one event: everything that happens in a joined session.",
         "messages": [{"$ref": f"#/channels/live/messages/{EVENT}"}],
     }
+    messages[personal.EVENT] = {"name": personal.EVENT, "payload": _personal_event()}
+    operations[personal.EVENT] = {
+        "action": "send",
+        "channel": {"$ref": "#/channels/live"},
+        "summary": "To every connection of one person: a notification of theirs, or a "
+        "direct message in one of their conversations (theirs too). Not replayed.",
+        "messages": [{"$ref": f"#/channels/live/messages/{personal.EVENT}"}],
+    }
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -171,6 +182,19 @@ def _live_event() -> dict:
     }
 
 
+def _personal_event() -> dict:
+    return {
+        "type": "object",
+        "required": ["type", "data"],
+        "properties": {"type": {"enum": list(personal.TYPES)}, "data": {"type": "object"}},
+        # As GET /notifications and GET /conversations/{id}/messages show them.
+        "allOf": [
+            _data_when("^notification$", {"$ref": "#/components/schemas/Notification"}),
+            _data_when("^message$", {"$ref": "#/components/schemas/Message"}),
+        ],
+    }
+
+
 def _data_when(type_pattern: str, data: dict) -> dict:
     return {
         "if": {"properties": {"type": {"pattern": type_pattern}}},
@@ -184,4 +208,6 @@ def _spec_and_converter():
     spec = APISpec("live", "v1", "3.1.0", plugins=[plugin])
     spec.components.schema("LiveQuestion", schema=LiveQuestionSchema)
     spec.components.schema("LiveSession", schema=LiveSessionSchema)
+    spec.components.schema("Notification", schema=NotificationSchema)
+    spec.components.schema("Message", schema=MessageSchema)
     return spec, plugin.converter

@@ -37,7 +37,7 @@ from hub.auth import sessions as browser_sessions
 from hub.auth.models import User
 from hub.errors import Conflict, Forbidden, HubError, NotFound, RateLimited, Unauthorized
 from hub.extensions import db, socketio
-from hub.live import service
+from hub.live import personal, service
 from hub.live.models import LiveSession
 from hub.live.runtime import Connection, runtime
 from hub.live.schemas import (
@@ -71,7 +71,9 @@ SWEEP_EVERY = 8  # loop turns: a sweep of who may still follow each session ever
 
 
 def on_connect(auth=None):
-    runtime().connect(request.sid, _authenticate(auth))
+    connection = _authenticate(auth)
+    runtime().connect(request.sid, connection)
+    join_room(personal.room(connection.user_id))  # personal_event: theirs alone
     _start_loop()
 
 

@@ -43,6 +43,7 @@ from hub.live.models import (
     LiveSession,
     LiveVote,
 )
+from hub.live.personal import NAMESPACE
 from hub.live.runtime import runtime
 from hub.live.schemas import LiveSessionSchema
 from hub.notifications.service import notify_many
@@ -51,7 +52,6 @@ from hub.text import render_markdown
 
 log = logging.getLogger("hub.live")
 
-NAMESPACE = "/live"
 EVENT = "live_event"
 # Every `type` a live_event may have (API.md, docs/api.md, the AsyncAPI document).
 EVENT_TYPES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, delete, exists, func, select
+from sqlalchemy import bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from hub import policy
@@ -12,8 +12,10 @@ from hub.auth.models import User
 from hub.db import Listing, dicts, json_rows, paginate, run, utcnow
 from hub.errors import Forbidden, Invalid, NotFound
 from hub.extensions import db
+from hub.live import personal
 from hub.messages.models import Conversation, ConversationParticipant, Message
-from hub.notifications.service import notify
+from hub.messages.schemas import MessageSchema
+from hub.notifications.service import mark_conversation_notifications_read, notify
 from hub.people.service import blocked_pairs
 from hub.text import render_markdown
 
@@ -108,6 +110,9 @@ def _add_message(user: User, conversation: Conversation, text: str) -> Message:
         created_at=now,
     )
     db.session.add(message)
+    db.session.flush()  # its id, for the live channel's personal events
+    shown = MessageSchema().dump(message)
+    personal.queue("message", ((p.user_id, shown) for p in conversation.participants))
     conversation.last_message_at = now
     for participant in conversation.participants:
         if participant.user_id == user.id:
@@ -176,12 +181,32 @@ def _conversation_items(rows) -> list[dict]:
 
 
 def messages_of(user: User, conversation_id: int):
-    """The messages, oldest first; reading them marks the conversation read."""
+    """The messages, oldest first; reading them marks the conversation read, and the
+    notifications of its messages."""
     conversation = get_conversation(user, conversation_id)
     mine = next(p for p in conversation.participants if p.user_id == user.id)
     mine.last_read_at = utcnow()
+    mark_conversation_notifications_read(user, conversation_id)
     db.session.commit()
     return select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+
+
+def unread_message_count(user: User) -> int:
+    """The messages others sent you since you last read their conversation."""
+    mine = ConversationParticipant
+    return db.session.scalar(
+        select(func.count(Message.id))
+        .select_from(mine)
+        .join(Conversation, Conversation.id == mine.conversation_id)
+        .join(Message, Message.conversation_id == mine.conversation_id)
+        .where(
+            mine.user_id == user.id,
+            # Read conversations are left out by their last message, without their messages.
+            or_(mine.last_read_at.is_(None), Conversation.last_message_at > mine.last_read_at),
+            or_(mine.last_read_at.is_(None), Message.created_at > mine.last_read_at),
+            or_(Message.sender_id.is_(None), Message.sender_id != user.id),
+        )
+    )
 
 
 def leave_every_conversation(user: User) -> None:

@@ -12,6 +12,8 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 
 from hub import policy
@@ -19,11 +21,14 @@ from hub.auth.models import User
 from hub.db import Listing, paginate, run, utcnow
 from hub.extensions import db
 from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
+from hub.live import personal
 from hub.mail import queue_mail
 from hub.notifications.models import Notification, NotificationPreference
+from hub.notifications.schemas import NotificationSchema
 from hub.policy import GroupAccess
 
 DIGEST_MAX_LINES = 50
+_shown = NotificationSchema()  # a notification as GET /notifications shows it
 
 
 def notify(user_id: int, kind: str, data: dict, group_id: int | None = None) -> None:
@@ -51,11 +56,15 @@ def notify_many(
         .where(User.id.in_(ids), User.deactivated_at.is_(None))
         .order_by(User.id)
     ).all()
+    notifications = []
     for row in rows:
-        db.session.add(Notification(user_id=row.id, kind=kind, data=data, group_id=group_id))
+        notifications.append(Notification(user_id=row.id, kind=kind, data=data, group_id=group_id))
         if (row.notification_email or "immediate") == "immediate":
             subject = describe(kind, data)
-            queue_mail(row.email, subject, _mail_body([(subject, kind, data)]))
+            queue_mail(row.email, subject, _mail_body([(subject, kind, data, group_id)]))
+    db.session.add_all(notifications)
+    db.session.flush()  # their ids and times, for the live channel's personal events
+    personal.queue("notification", ((n.user_id, _shown.dump(n)) for n in notifications))
     return [row.id for row in rows]
 
 
@@ -99,41 +108,57 @@ def _may_hear_from_group(user_ids: list[int], group_id: int, kind: str) -> list[
 
 
 def describe(kind: str, data: dict) -> str:
-    """One line saying what happened, for mail subjects and digests."""
-    who = (data.get("user") or {}).get("name") or "Someone"
+    """One line saying what happened, for mail subjects, digests and the pages."""
+    who = (data.get("user") or {}).get("name") or _("Someone")
     thread = (data.get("thread") or {}).get("title")
     suggestion = (data.get("suggestion") or {}).get("title")
     group = (data.get("group") or {}).get("name")
     if kind == "mention" and thread:
-        line = f"{who} mentioned you in “{thread}”"
+        line = _("%(who)s mentioned you in “%(thread)s”", who=who, thread=thread)
     elif kind == "reply" and thread:
-        line = f"{who} replied in “{thread}”"
+        line = _("%(who)s replied in “%(thread)s”", who=who, thread=thread)
     elif kind == "suggestion_status" and suggestion:
         status = str(data.get("status", "")).replace("_", " ")
-        line = f"Your suggestion “{suggestion}” is now {status}"
+        line = _(
+            "Your suggestion “%(suggestion)s” is now %(status)s",
+            suggestion=suggestion,
+            status=status,
+        )
     elif kind == "live_session_started":
-        title = (data.get("session") or {}).get("title") or "A live session"
-        line = f"Live now: “{title}”"
+        title = (data.get("session") or {}).get("title") or _("A live session")
+        line = _("Live now: “%(title)s”", title=title)
     elif kind == "message":
-        line = f"{who} sent you a message"
+        line = _("%(who)s sent you a message", who=who)
     elif kind == "connection_request":
-        line = f"{who} would like to connect with you"
+        line = _("%(who)s would like to connect with you", who=who)
     elif kind == "connection_accepted":
-        line = f"{who} accepted your request to connect"
+        line = _("%(who)s accepted your request to connect", who=who)
     elif kind == "invitation" and group:
-        return _one_line(f"{who} invited you to join {group}")
+        return _one_line(_("%(who)s invited you to join %(group)s", who=who, group=group))
     elif kind == "join_request" and group:
-        return _one_line(f"{who} asked to join {group}")
+        return _one_line(_("%(who)s asked to join %(group)s", who=who, group=group))
     elif kind == "report":
         what = str(data.get("target_type", "something"))
-        line = f"New report about a {what}"
+        line = _("New report about a %(what)s", what=what)
     elif kind == "join_approved" and group:
-        return _one_line(f"You are now a member of {group}")
+        return _one_line(_("You are now a member of %(group)s", group=group))
     else:
-        line = f"New {kind.replace('_', ' ')} notification"
+        line = _("New %(kind)s notification", kind=kind.replace("_", " "))
     if group:
         line += f" ({group})"
     return _one_line(line)
+
+
+def page_path(kind: str, data: dict, group_id: int | None) -> str | None:
+    """The page a notification is about (the pages' and the emails' link), if any."""
+    if conversation_id := data.get("conversation_id"):
+        return f"/messages/{conversation_id}"
+    if thread := data.get("thread"):
+        return f"/threads/{thread['id']}"
+    if kind in ("connection_request", "connection_accepted") and data.get("user"):
+        return f"/people/{data['user']['id']}"
+    group_id = group_id or (data.get("group") or {}).get("id")
+    return f"/groups/{group_id}" if group_id else None
 
 
 def _one_line(text: str) -> str:
@@ -141,32 +166,24 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
-def _mail_body(lines: list[tuple[str, str, dict]], more: int = 0) -> str:
+def _mail_body(lines: list[tuple[str, str, dict, int | None]], more: int = 0) -> str:
     base = current_app.config["HUB_BASE_URL"].rstrip("/")
     parts = []
-    for text, _kind, data in lines:
+    for text, kind, data, group_id in lines:
         parts.append(f"- {text}")
-        if link := _link(base, data):
-            parts.append(f"  {link}")
+        if path := page_path(kind, data, group_id):
+            parts.append(f"  {base}{path}")
     if more:
-        parts.append(f"... and {more} more.")
+        parts.append(_("... and %(more)s more.", more=more))
     parts += [
         "",
-        f"All your notifications: {base}/api/v1/notifications",
-        "To change how often we email you, change your notification settings "
-        f"({base}/api/v1/me/notification-settings).",
+        _("All your notifications: %(link)s", link=f"{base}/notifications"),
+        _(
+            "To change how often we email you, change your notification settings (%(link)s).",
+            link=f"{base}/notifications#settings",
+        ),
     ]
     return "\n".join(parts) + "\n"
-
-
-def _link(base: str, data: dict) -> str | None:
-    if thread := data.get("thread"):
-        return f"{base}/api/v1/threads/{thread['id']}"
-    if suggestion := data.get("suggestion"):
-        return f"{base}/api/v1/suggestions/{suggestion['id']}"
-    if conversation_id := data.get("conversation_id"):
-        return f"{base}/api/v1/conversations/{conversation_id}/messages"
-    return None
 
 
 def notification_page(user: User, unread_only: bool, pagination_parameters) -> list:
@@ -254,6 +271,22 @@ def _still_visible(hide_groups: bool):
     )
 
 
+def mark_conversation_notifications_read(user: User, conversation_id: int) -> None:
+    """In the current transaction: your notifications of a conversation's messages are
+    read (you opened it)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.kind == "message",
+            Notification.data["conversation_id"].as_integer() == conversation_id,
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_read(user: User, ids: list[int] | None, everything: bool) -> int:
     statement = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
@@ -323,10 +356,14 @@ def send_digest(user_id: int, now: datetime | None = None) -> bool:
     pending = _still_heard(user, pending)
     preference.last_digest_at = now
     if pending:
-        lines = [(describe(n.kind, n.data), n.kind, n.data) for n in pending]
-        subject = f"Knowledge Hub: {len(lines)} new notification{'s' if len(lines) != 1 else ''}"
+        lines = [(describe(n.kind, n.data), n.kind, n.data, n.group_id) for n in pending]
+        subject = ngettext(
+            "Knowledge Hub: %(num)d new notification",
+            "Knowledge Hub: %(num)d new notifications",
+            len(lines),
+        )
         body = _mail_body(lines[:DIGEST_MAX_LINES], more=max(0, len(lines) - DIGEST_MAX_LINES))
-        queue_mail(user.email, subject, "Since your last digest:\n\n" + body)
+        queue_mail(user.email, subject, _("Since your last digest:") + "\n\n" + body)
     db.session.commit()
     return bool(pending)
 

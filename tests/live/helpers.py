@@ -55,6 +55,8 @@ class LiveClient:
         self.changed = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("live_event", self._record, namespace=NAMESPACE)
+        self.personal: list[dict] = []  # personal_event: a notification or a message
+        self.sio.on("personal_event", self._record_personal, namespace=NAMESPACE)
         self.gone = threading.Event()
         self.sio.on("disconnect", lambda *_reason: self.gone.set(), namespace=NAMESPACE)
         if connect:
@@ -64,6 +66,22 @@ class LiveClient:
         with self.changed:
             self.events.append(event)
             self.changed.notify_all()
+
+    def _record_personal(self, event: dict) -> None:
+        with self.changed:
+            self.personal.append(event)
+            self.changed.notify_all()
+
+    def wait_for_personal(self, count: int, timeout: float = 10) -> list[dict]:
+        """Wait until `count` personal events have arrived; returns them all."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while len(self.personal) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; personal events so far: {self.personal}")
+                self.changed.wait(left)
+            return list(self.personal)
 
     def connect(self, **kwargs) -> None:
         options = {"namespaces": [NAMESPACE], "transports": ["websocket"], "wait_timeout": 10}

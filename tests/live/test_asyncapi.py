@@ -10,8 +10,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from hub.extensions import socketio
+from hub.live import personal
 from hub.live.service import EVENT_TYPES, NAMESPACE
-from tests.live.helpers import start
+from tests.live.helpers import API, start
 
 
 @pytest.fixture
@@ -40,8 +41,11 @@ def test_it_names_every_event_the_server_handles_and_no_other(app, document):
     received = {n for n, op in document["operations"].items() if op["action"] == "receive"}
     sent = {n for n, op in document["operations"].items() if op["action"] == "send"}
     assert received == handled
-    assert sent == {"live_event"}
+    assert sent == {"live_event", "personal_event"}
     assert _message(document, "live_event")["properties"]["type"]["enum"] == list(EVENT_TYPES)
+    assert _message(document, "personal_event")["properties"]["type"]["enum"] == list(
+        personal.TYPES
+    )
 
 
 def test_every_reference_resolves(document):
@@ -106,3 +110,20 @@ def test_live_events_match_their_schema(cast, clients, document):
     validator = _validator(document, "live_event")
     for event in events:
         validator.validate(event)
+
+
+def test_personal_events_match_their_schema(factory, clients, document):
+    alice, bob = factory.person(), factory.person()
+    hears = clients(bob.token)
+    sent = alice.post(
+        f"{API}/conversations", json={"participant_ids": [bob.user_id], "text": "Hello"}
+    )
+    assert sent.status_code == 201
+    events = hears.wait_for_personal(2)
+    assert {e["type"] for e in events} == {"message", "notification"}
+    validator = _validator(document, "personal_event")
+    for event in events:
+        validator.validate(event)
+    wrong = {"type": "message", "data": {**events[0]["data"], "unexpected": 1}}
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(wrong)

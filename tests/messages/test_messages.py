@@ -314,6 +314,22 @@ class TestUnread:
         assert listed(amira, conversation["id"])["unread"] is True
         assert listed(ben, conversation["id"])["unread"] is False
 
+    def test_reading_a_conversation_reads_the_notifications_of_its_messages(self, factory):
+        amira, ben, cara = factory.person(), factory.person(), factory.person()
+        conversation = start(amira, ben)
+        other = start(amira, ben, cara)  # another conversation: its notification stays unread
+        ben.post(f"{API}/people/{amira.user_id}/connect")  # not a message: stays unread
+        assert amira.get(f"{API}/notifications/unread-count").json == {"unread": 1}
+        assert ben.get(f"{API}/notifications/unread-count").json == {"unread": 2}
+
+        texts(ben, conversation["id"])
+
+        unread = ben.get(f"{API}/notifications?unread=true").json
+        assert [(n["kind"], n["data"]["conversation_id"]) for n in unread] == [
+            ("message", other["id"])
+        ]
+        assert amira.get(f"{API}/notifications/unread-count").json == {"unread": 1}
+
     def test_writing_to_a_conversation_counts_as_reading_it(self, factory):
         amira, ben = factory.person(), factory.person()
         conversation = start(amira, ben)

@@ -63,8 +63,12 @@ def test_immediate_mails_each_notification(app, factory):
     mails = mail_to(app, member_user)[before:]
     assert len(mails) == 1
     assert mails[0].subject == "Amira Khan replied in “Peer challenge” (Audit leads)"
-    assert f"/api/v1/threads/{thread['id']}" in mails[0].body
-    assert "notification settings" in mails[0].body
+    # Links to pages, at HUB_BASE_URL: the thread, the notifications and their settings.
+    base = app.config["HUB_BASE_URL"].rstrip("/")
+    assert f"{base}/threads/{thread['id']}\n" in mails[0].body
+    assert f"{base}/notifications\n" in mails[0].body
+    assert f"notification settings ({base}/notifications#settings)" in mails[0].body
+    assert "/api/v1/" not in mails[0].body
 
 
 def test_off_sends_no_mail_but_keeps_the_notification(app, factory):

@@ -46,8 +46,9 @@ def submit_empty_form_after(heading_id: str):
     return submit
 
 
-def connect(page) -> None:
-    """Ask to connect from a profile: the page after it, with its banner, is checked."""
+def submit_for_banner(page) -> None:
+    """Post the page's main form (ask to connect from a profile, mark every notification
+    read): the page after it, with its banner, is checked."""
     page.click("main form button[type=submit]")
     page.wait_for_selector(".govuk-notification-banner")
 
@@ -76,6 +77,8 @@ AXE_WALK = [
     (OUT, "/password-reset?sent=1"),
     (OUT, "/password-reset/new?token=x"),
     (OUT, "/password-reset/new?token=x", submit_empty),
+    (OUT, "/verify-email?token=x"),
+    (OUT, "/verify-email?token=x", submit_empty),
     (OUT, "/no-such-page"),
     (IN, "/"),
     (IN, "/?done=registered"),
@@ -100,7 +103,7 @@ AXE_WALK = [
     (IN, "/people?q=ravi&role=officer"),
     (IN, "/people?role=mayor"),
     (IN, "/people/{asker}"),
-    (IN, "/people/{asker}", connect),
+    (IN, "/people/{asker}", submit_for_banner),
     (IN, "/people/{person}"),
     (IN, "/groups/{group}/library"),
     (IN, "/groups/{group}/library", submit_empty_form_after("upload")),
@@ -114,14 +117,21 @@ AXE_WALK = [
     (IN, "/live/{live_session}", ask_empty),
     (IN, "/live/{ended_session}"),
     (IN, "/live/{scheduled_session}"),
+    (IN, "/messages"),
+    (IN, "/messages?to={asker}"),
+    (IN, "/messages?to={asker}", submit_empty),
+    (IN, "/messages/{conversation}"),
+    (IN, "/messages/{conversation}", submit_empty),
+    (IN, "/notifications"),
+    (IN, "/notifications", submit_for_banner),
 ]
 
 
 def the_things_pages_show(factory, person) -> dict[str, int]:
     """A restricted group the person owns, with tags, a thread with a reply, a pending
     request to join, a folder, a file, a suggestion with a vote and live sessions (live,
-    ended and scheduled); and a private group
-    they do not belong to."""
+    ended and scheduled); a private group they do not belong to; and a message to them (a
+    conversation and a notification)."""
     owner = factory.client_for(person)
     group = make_group(owner, "restricted", name="Planning officers", tags=["planning", "housing"])
     asker = factory.person(name="Ravi Patel")
@@ -140,6 +150,9 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
         asked = f"{API}/live-sessions/{session_id}/questions"
         assert owner.post(asked, json={"text": "What changed?"}).status_code == 201
     end(owner, ended)
+    conversation = asker.post(
+        f"{API}/conversations", json={"participant_ids": [person.id], "text": "Hello *Amira*"}
+    ).json["id"]
     drain(factory.app)  # the people made outside a request, into the search index
     return {
         "group": group,
@@ -152,9 +165,12 @@ def the_things_pages_show(factory, person) -> dict[str, int]:
         "live_session": live,
         "ended_session": ended,
         "scheduled_session": scheduled,
+        "conversation": conversation,
     }
 
 
+# Every page in one browser walk: over a minute on a busy machine, past the default timeout.
+@pytest.mark.timeout(360)
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_has_no_wcag_a_or_aa_violations(chromium, live_hub, factory, width):
     person = factory.user(name="Amira Khan")

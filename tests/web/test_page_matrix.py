@@ -28,6 +28,7 @@ PAGES = {
     "/register": (200, 200),
     "/password-reset": (200, 200),
     "/password-reset/new?token=x": (200, 200),
+    "/verify-email?token=x": (200, 200),
     "/account": (SIGN_IN, 200),
     "/account/export": (SIGN_IN, 200),
     "/groups": (SIGN_IN, 200),
@@ -52,6 +53,12 @@ PAGES = {
     "/groups/<group_id>/suggestions?sort=new&page=2": (SIGN_IN, 200),
     "/live/<session_id>": (SIGN_IN, 200),
     "/live/<session_id>?sort=new": (SIGN_IN, 200),
+    "/messages": (SIGN_IN, 200),
+    "/messages?to=<person_id>&page=2": (SIGN_IN, 200),
+    "/messages/<conversation_id>": (SIGN_IN, 200),
+    "/messages/<others_conversation_id>": (SIGN_IN, 404),  # not one of theirs
+    "/notifications": (SIGN_IN, 200),
+    "/notifications?page=2&done=read": (SIGN_IN, 200),
 }
 CALLERS = ("signed out", "signed in")
 
@@ -65,7 +72,7 @@ def page_rules(app, method: str):
 
 
 def test_every_page_is_in_the_matrix(app):
-    listed = {path.partition("?")[0] for path in PAGES}
+    listed = {path.partition("?")[0] for path in PAGES} - {"/messages/<others_conversation_id>"}
     rules = {re.sub(r"<(?:int:)?([^>]+)>", r"<\1>", rule.rule) for rule in page_rules(app, "GET")}
     assert rules == listed
 
@@ -73,14 +80,16 @@ def test_every_page_is_in_the_matrix(app):
 @pytest.fixture
 def callers(app, factory) -> dict[str, Browser]:
     signed_in = Browser(app)
-    signed_in.sign_in(factory.user())
+    signed_in.user = factory.user()
+    signed_in.sign_in(signed_in.user)
     return {"signed out": Browser(app), "signed in": signed_in}
 
 
 @pytest.fixture
-def things(factory) -> dict[str, int]:
+def things(factory, callers) -> dict[str, int]:
     """What the pages of one thing show: an open group (readable by anyone signed in) with
-    a thread, a folder, a file and a live session, and its owner's profile."""
+    a thread, a folder, a file and a live session, its owner's profile, the owner's
+    conversation with the signed-in caller, and one between two others."""
     owner = factory.person()
     group_id = make_group(owner, "open", tags=["audit"])
     folder = owner.post(f"{API}/groups/{group_id}/library/folders", json={"name": "Minutes"})
@@ -91,7 +100,17 @@ def things(factory) -> dict[str, int]:
         "folder_id": folder.json["id"],
         "file_id": upload(owner, group_id, "notes.txt", b"thistle").json["id"],
         "session_id": schedule(owner, group_id)["id"],
+        "conversation_id": _conversation(owner, callers["signed in"].user.id),
+        "others_conversation_id": _conversation(owner, factory.person().user_id),
     }
+
+
+def _conversation(sender, recipient_id: int) -> int:
+    started = sender.post(
+        "/api/v1/conversations", json={"participant_ids": [recipient_id], "text": "Hello"}
+    )
+    assert started.status_code == 201, started.json
+    return started.json["id"]
 
 
 def test_each_page_answers_each_caller_as_the_policy_says(callers, things):
