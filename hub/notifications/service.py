@@ -157,7 +157,11 @@ def page_path(kind: str, data: dict, group_id: int | None) -> str | None:
         return f"/threads/{thread['id']}"
     if kind in ("connection_request", "connection_accepted") and data.get("user"):
         return f"/people/{data['user']['id']}"
+    if kind == "live_session_started" and data.get("session"):
+        return f"/live/{data['session']['id']}"
     group_id = group_id or (data.get("group") or {}).get("id")
+    if kind == "suggestion_status" and data.get("suggestion") and group_id:
+        return f"/groups/{group_id}/suggestions#suggestion-{data['suggestion']['id']}"
     return f"/groups/{group_id}" if group_id else None
 
 

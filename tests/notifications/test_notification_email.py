@@ -10,6 +10,7 @@ from tests.groups.helpers import (
     sent_mail,
     start_thread,
 )
+from tests.live.helpers import schedule, start
 
 
 def set_email(person, choice: str) -> None:
@@ -69,6 +70,20 @@ def test_immediate_mails_each_notification(app, factory):
     assert f"{base}/notifications\n" in mails[0].body
     assert f"notification settings ({base}/notifications#settings)" in mails[0].body
     assert "/api/v1/" not in mails[0].body
+
+
+def test_mails_link_a_live_session_and_a_suggestion_to_their_pages(app, factory):
+    owner, member, member_user, group_id, _thread = forum_with(factory)
+    base = app.config["HUB_BASE_URL"].rstrip("/")
+    session_id = schedule(owner, group_id)["id"]
+    start(owner, session_id)
+    idea = member.post(f"{API}/groups/{group_id}/suggestions", json={"title": "Meet", "body": "x"})
+    moved = owner.patch(f"{API}/suggestions/{idea.json['id']}", json={"status": "under_review"})
+    assert moved.status_code == 200, moved.json
+
+    bodies = "".join(mail.body for mail in mail_to(app, member_user))
+    assert f"{base}/live/{session_id}\n" in bodies
+    assert f"{base}/groups/{group_id}/suggestions#suggestion-{idea.json['id']}\n" in bodies
 
 
 def test_off_sends_no_mail_but_keeps_the_notification(app, factory):
