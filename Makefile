@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install install-test install-browser vendor-assets lint format bench-data clean
+.PHONY: run test install install-test install-browser vendor-assets screenshots lint format bench-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ install-browser:
 # versions in package-lock.json.
 vendor-assets:
 	bin/vendor-assets
+
+# PNGs of the main pages at 1280 and 390 px into docs/screenshots/, made by headless
+# Chromium on a hub seeded with the demo data in a temporary data dir.
+screenshots: install-test install-browser
+	$(BIN)/python bin/screenshots
 
 run: install
 	$(FLASK) db upgrade

@@ -42,6 +42,8 @@ SEARCH_QUERIES = 220
 SEARCH_JUST_STARTED = f"GET /api/v1/search ({SEARCH_QUERIES} queries in turn, just started)"
 SEARCH_SERVING = f"GET /api/v1/search ({SEARCH_QUERIES} new queries, serving)"
 SEARCH_WARMUP_SECONDS = 30
+# The search page, after the API's search rows: 220 queries the workers have not seen.
+SEARCH_PAGE = f"GET /search page ({SEARCH_QUERIES} new queries, serving)"
 # The one-query reference runs first and again last: this kind of machine drifts by a few
 # per cent within minutes, so each ratio is to the mean of the two.
 ONE_QUERY = "reference: one query + 20-row dump"
@@ -53,6 +55,7 @@ class Endpoint:
     name: str
     url: str
     auth: bool = True
+    page: bool = False  # a page: signed in by the session cookie, asking for HTML
     paths_file: str = ""  # request paths sent in turn instead of the url's (report.lua)
     # Paths of a warm-up of its own, and how long: see _endpoints.
     warmup_paths_file: str = ""
@@ -107,13 +110,13 @@ def main() -> int:
         _wait_for(f"{ref}/bare", servers[1])
 
         email = args.email or _bench_email(env)
-        token = _make_token(hub, email, args.password)
-        endpoints = _endpoints(hub, ref, token, args.query)
+        token, cookie = _make_token(hub, email, args.password)
+        endpoints = _endpoints(hub, ref, token, cookie, args.query)
         for endpoint in endpoints:
             # Sync workers finish requests whose clients have gone: let a slow endpoint's
             # backlog drain before the next measurement starts.
             _wait_idle([f"{hub}/healthz", f"{ref}/bare"])
-            _run_wrk(endpoint, token, args)
+            _run_wrk(endpoint, token, cookie, args)
             print(f"  {endpoint.name:<36} {_summary(endpoint)}", flush=True)
         rss = {"hub": _worker_rss(servers[0].pid), "reference": _worker_rss(servers[1].pid)}
     finally:
@@ -237,7 +240,10 @@ def _request(method: str, url: str, body: dict | None = None, headers: dict | No
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, json.loads(response.read() or b"null")
+            read = response.read()
+            if response.headers.get_content_type() != "application/json":
+                return response.status, response.headers, read.decode()
+            return response.status, response.headers, json.loads(read or b"null")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, None
 
@@ -258,8 +264,9 @@ def _bench_email(env: dict) -> str:
     return email
 
 
-def _make_token(hub: str, email: str, password: str) -> str:
-    """Sign in, then make a personal API token, through the API as a program would."""
+def _make_token(hub: str, email: str, password: str) -> tuple[str, str]:
+    """Sign in, then make a personal API token, through the API as a program would; the
+    token, and the session's cookie for the pages (a browser's sign-in gets the same)."""
     status, headers, body = _request(
         "POST", f"{hub}/api/v1/auth/login", {"email": email, "password": password}
     )
@@ -275,11 +282,12 @@ def _make_token(hub: str, email: str, password: str) -> str:
     )
     if status != 201:
         sys.exit(f"Making a token failed with {status}")
-    return made["token"]
+    return made["token"], "; ".join(cookies)
 
 
-def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
+def _endpoints(hub: str, ref: str, token: str, cookie: str, query: str) -> list[Endpoint]:
     auth = {"Authorization": f"Bearer {token}"}
+    browser = {"Cookie": cookie, "Accept": "text/html"}
     found = [
         Endpoint("reference: bare Flask JSON", f"{ref}/bare", auth=False),
         Endpoint(ONE_QUERY, f"{ref}/one-query", auth=False),
@@ -297,7 +305,7 @@ def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
     # A group of person 1's with threads, and a thread's posts, when the forum exists.
     status, _, groups = _request("GET", f"{hub}/api/v1/groups?page_size=100", headers=auth)
     group_ids = _ids(groups) if status == 200 else []
-    thread_id = None
+    group_id, thread_id = None, None
     for group_id in group_ids:
         status, _, threads = _request(
             "GET", f"{hub}/api/v1/groups/{group_id}/threads", headers=auth
@@ -314,14 +322,24 @@ def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
         candidates.append(
             ("GET /api/v1/threads/{id}/posts", f"{hub}/api/v1/threads/{thread_id}/posts")
         )
-    for name, url in candidates:
-        status, _, _ = _request("GET", url, headers=auth)
+    # The pages of the same group, thread and search, signed in as the same member.
+    pages = [(SEARCH_PAGE, f"{hub}/search?q=council")]
+    if thread_id is not None:
+        pages[:0] = [
+            ("GET /groups/{id} page", f"{hub}/groups/{group_id}"),
+            ("GET /threads/{id} page", f"{hub}/threads/{thread_id}"),
+        ]
+    for name, url in [*candidates, *pages]:
+        page = (name, url) in pages
+        status, _, _ = _request("GET", url, headers=browser if page else auth)
         if status in (404, 405):
             print(f"  skipped {name}: {status} (not built yet)")
             continue
-        endpoint = Endpoint(name, url)
+        endpoint = Endpoint(name, url, page=page)
         if name == SEARCH_JUST_STARTED:
             endpoint.paths_file = _search_paths(11)
+        elif name == SEARCH_PAGE:
+            endpoint.paths_file = _search_paths(15, path="/search")
         elif name == SEARCH_SERVING:
             # A worker that has been serving a while: it has met the words before, in
             # other queries (as the search benchmark's serving row), then answers queries
@@ -336,7 +354,7 @@ def _endpoints(hub: str, ref: str, token: str, query: str) -> list[Endpoint]:
     return found
 
 
-def _search_paths(*seeds: int) -> str:
+def _search_paths(*seeds: int, path: str = "/api/v1/search") -> str:
     """A file of search paths: the search benchmark's realistic queries, SEARCH_QUERIES
     of each seed, in turn."""
     from urllib.parse import quote
@@ -345,7 +363,7 @@ def _search_paths(*seeds: int) -> str:
     from search_bench import make_queries
 
     queries = [q for seed in seeds for q in make_queries(random.Random(seed), SEARCH_QUERIES)]
-    paths = "".join(f"/api/v1/search?q={quote(q)}\n" for q in queries)
+    paths = "".join(f"{path}?q={quote(q)}\n" for q in queries)
     handle, name = tempfile.mkstemp(prefix="bench-search-", suffix=".txt")
     os.write(handle, paths.encode())
     os.close(handle)
@@ -357,10 +375,12 @@ def _ids(body) -> list[int]:
     return [item["id"] for item in items or [] if isinstance(item, dict) and "id" in item]
 
 
-def _run_wrk(endpoint: Endpoint, token: str, args) -> None:
+def _run_wrk(endpoint: Endpoint, token: str, cookie: str, args) -> None:
     env = {
         **os.environ,
-        "BENCH_TOKEN": token if endpoint.auth else "",
+        "BENCH_TOKEN": token if endpoint.auth and not endpoint.page else "",
+        "BENCH_COOKIE": cookie if endpoint.page else "",
+        "BENCH_ACCEPT": "text/html" if endpoint.page else "application/json",
         "BENCH_PATHS": endpoint.paths_file,
     }
     base = [

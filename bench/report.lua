@@ -1,9 +1,14 @@
--- wrk script: sends the bearer token (BENCH_TOKEN) and reports one JSON line at the end.
+-- wrk script: sends the bearer token (BENCH_TOKEN), or for a page the session's cookie
+-- (BENCH_COOKIE) and Accept (BENCH_ACCEPT), and reports one JSON line at the end.
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
-wrk.headers["Accept"] = "application/json"
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+end
+wrk.headers["Accept"] = os.getenv("BENCH_ACCEPT") or "application/json"
 
 -- BENCH_PATHS: a file of request paths, one a line, sent in turn (e.g. search queries).
 local paths = {}

@@ -39,6 +39,7 @@ from hub.groups.access import (
     facts_with_access,
     get_readable_group,
     group_access,
+    remember_access,
     require_readable_content,
     require_readable_facts,
     require_readable_group_content,
@@ -232,6 +233,7 @@ def _readable_thread(user: User, thread_id: int) -> tuple[Thread, Group, GroupAc
     ).first()
     thread, group, access = (row.Thread, row.Group, access_of(user, row)) if row else (None,) * 3
     require_readable_content(group, access, NO_THREAD, "threads")
+    remember_access(user, group, access)
     return thread, group, access
 
 
@@ -267,6 +269,17 @@ def post_page(user: User, thread_id: int, pagination_parameters) -> list[dict]:
     params = {"thread_id": thread_id}
     require_readable_facts(user, _thread_group_facts(), params, NO_THREAD, "threads")
     return _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
+
+
+def thread_with_posts(
+    user: User, thread_id: int, pagination_parameters
+) -> tuple[Thread, Group, GroupAccess, list[dict]]:
+    """The thread page's reads: the thread, its group, your access and one page of its
+    posts (as `post_page`), with access read once, in the thread's own query."""
+    thread, group, access = _readable_thread(user, thread_id)
+    params = {"thread_id": thread_id}
+    posts = _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
+    return thread, group, access, posts
 
 
 @cache

@@ -13,7 +13,6 @@ from hub import policy
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.forum import service
 from hub.forum.schemas import PostCreateSchema, ThreadCreateSchema
-from hub.groups import access
 from hub.groups.views import group_page, page_number, pages_of
 from hub.web import pages
 from hub.web.forms import Form, load, see_other, sign_in_required
@@ -33,13 +32,11 @@ def thread_page(thread_id: int, form: Form | None = None, page: int | None = Non
     """A thread and a page of its posts, oldest first. Where the API answers 403 (a group
     you may see but not read), a page answers 404: what you may not read is not there."""
     user = current_user._get_current_object()
+    pagination = PaginationParameters(page=page or page_number(), page_size=POSTS_PAGE_SIZE)
     try:
-        found = service.get_thread(user, thread_id)
+        found, group, you, posts = service.thread_with_posts(user, thread_id, pagination)
     except Forbidden as refusal:
         raise NotFound(service.NO_THREAD) from refusal
-    group, you = access.visible_group_and_access(user, found.group_id)
-    pagination = PaginationParameters(page=page or page_number(), page_size=POSTS_PAGE_SIZE)
-    posts = service.post_page(user, thread_id, pagination)
     total = pagination.item_count or 0
     return render_template(
         "forum/thread.html",

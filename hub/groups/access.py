@@ -122,7 +122,12 @@ def facts_with_access() -> tuple:
 
 
 def require_readable_group_content(user: User | None, group_id: int) -> None:
-    """`get_readable_group`'s decision, without loading the group."""
+    """`get_readable_group`'s decision, without loading the group (nor reading anything
+    when this request has read the group and the caller's access already)."""
+    known = _known_access(user, group_id)
+    if known is not None:
+        require_readable_content(*known, NOT_FOUND, "content")
+        return
     params = {"group_id": group_id}
     require_readable_facts(user, _group_facts(), params, NOT_FOUND, "content")
 
@@ -172,6 +177,9 @@ def readable_group_ids_select(user_id):
 
 
 _READABLE_CACHE = "hub.readable_group_ids"
+# A group and the caller's access to it, by (caller id, group id): a page asks each of
+# its parts' services (threads, members, suggestions, files, sessions), and each checks.
+_ACCESS_CACHE = "hub.group_access"
 
 
 @event.listens_for(Session, "after_flush")
@@ -179,6 +187,21 @@ _READABLE_CACHE = "hub.readable_group_ids"
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_readable_group_ids(session, *_args) -> None:
     session.info.pop(_READABLE_CACHE, None)
+    session.info.pop(_ACCESS_CACHE, None)
+
+
+def remember_access(user: User | None, group: Group, access: GroupAccess) -> None:
+    """Keep what a query read of a group and the caller's access to it until the session's
+    next flush, commit or rollback (so that a change in the same request is never missed),
+    for the other checks of this request to reuse."""
+    db.session.info.setdefault(_ACCESS_CACHE, {})[(caller_id(user), group.id)] = (group, access)
+
+
+def _known_access(user: User | None, group_id: int) -> tuple[Group, GroupAccess] | None:
+    if not db.session.info.get(_ACCESS_CACHE):
+        return None
+    db.session.flush()  # a pending change clears what is known
+    return db.session.info.get(_ACCESS_CACHE, {}).get((caller_id(user), group_id))
 
 
 def moderator_ids(group_id: int) -> list[int]:
@@ -230,12 +253,17 @@ def _group_and_access(
             options=[lazyload(Group.tags)],
         )
         return group, group_access(user, group) if group is not None else GroupAccess()
+    known = _known_access(user, group_id)
+    if known is not None:
+        return known
     row = db.session.execute(
         _group_with_access(), {"group_id": group_id, "caller_id": caller_id(user)}
     ).first()
     if row is None:
         return None, GroupAccess()
-    return row.Group, access_of(user, row)
+    group, access = row.Group, access_of(user, row)
+    remember_access(user, group, access)
+    return group, access
 
 
 @cache

@@ -13,7 +13,6 @@ from functools import cache
 
 from sqlalchemy import (
     bindparam,
-    case,
     delete,
     func,
     or_,
@@ -272,11 +271,11 @@ def members_of(user: User, group_id: int):
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_list_members(group, access):
         raise Forbidden("Only members can see who belongs to this group.")
-    rank = case({"owner": 0, "moderator": 1}, value=Membership.role, else_=2)
     return (
         select(Membership)
         .where(Membership.group_id == group.id)
-        .order_by(rank, Membership.joined_at, Membership.user_id)
+        # ROLES sort in reverse rank order: the index ix_memberships_group_rank serves it.
+        .order_by(Membership.role.desc(), Membership.joined_at, Membership.user_id)
     )
 
 

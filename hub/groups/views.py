@@ -9,17 +9,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import ValidationError
+from sqlalchemy.orm import lazyload
 
 from hub import policy
+from hub.auth.models import User
 from hub.db import paginate
 from hub.errors import NotFound
 from hub.extensions import db
 from hub.forum import service as forum_service
 from hub.groups import access, service
+from hub.groups.models import Membership
 from hub.groups.schemas import GroupQuerySchema
 from hub.library import service as library_service
+from hub.library.models import LibraryFile
 from hub.live import service as live_service
+from hub.live.models import LiveSession
 from hub.suggestions import service as suggestions_service
+from hub.suggestions.models import Suggestion
 from hub.web import pages
 from hub.web.forms import Form, see_other, sign_in_required
 
@@ -125,21 +131,7 @@ def group_page(group_id: int, form: Form | None = None):
     content: dict = {}
     pagination = PaginationParameters(page=page_number(), page_size=THREADS_PAGE_SIZE)
     if readable:
-        content["threads"] = forum_service.thread_page(user, group_id, pagination)
-        content["members"] = db.session.scalars(
-            service.members_of(user, group_id).limit(MEMBERS_SHOWN)
-        ).all()
-        content["suggestions"] = suggestions_service.with_votes(
-            db.session.execute(
-                suggestions_service.suggestions_of(user, group_id, "votes").limit(SHOWN)
-            ).all()
-        )
-        content["files"] = db.session.scalars(
-            library_service.files_of(user, group_id, {}).limit(SHOWN)
-        ).all()
-        content["live_sessions"] = db.session.scalars(
-            live_service.sessions_of(user, group_id).limit(SHOWN)
-        ).all()
+        content = _readable_parts(user, group_id, pagination)
     requests = []
     if policy.can_handle_join_requests(found, you):
         requests = paginate(
@@ -173,6 +165,35 @@ def readable_group(group_id: int):
     if not policy.can_read_group_content(group, you):
         raise NotFound(access.NOT_FOUND)
     return group, you
+
+
+def _readable_parts(user, group_id: int, pagination: PaginationParameters) -> dict:
+    """What a member reads on the group page, through the services that list each part
+    (which check access once: it is kept for the request), reading only the columns the
+    page shows: a statement a part, with no authors, tags or versions loaded for nothing."""
+    members = service.members_of(user, group_id).join(Membership.user)
+    suggestions = suggestions_service.suggestions_of(user, group_id, "votes")
+    files = library_service.files_of(user, group_id, {})
+    sessions = live_service.sessions_of(user, group_id)
+    return {
+        "threads": forum_service.thread_page(user, group_id, pagination),
+        "members": _rows(members.with_only_columns(User.name, Membership.role), MEMBERS_SHOWN),
+        "suggestions": _rows(
+            suggestions.options(lazyload(Suggestion.author)), SHOWN, with_votes=True
+        ),
+        "files": _rows(files.with_only_columns(LibraryFile.id, LibraryFile.title), SHOWN),
+        "live_sessions": _rows(
+            sessions.with_only_columns(
+                LiveSession.id, LiveSession.title, LiveSession.status, LiveSession.starts_at
+            ),
+            SHOWN,
+        ),
+    }
+
+
+def _rows(statement, limit: int, with_votes: bool = False) -> list:
+    rows = db.session.execute(statement.limit(limit)).all()
+    return suggestions_service.with_votes(rows) if with_votes else rows
 
 
 @blp.route("/groups/<int:group_id>/join", methods=["POST"])

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import redirect, request, url_for
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
+from marshmallow.fields import Boolean
 
 
 @dataclass
@@ -61,6 +62,10 @@ def load(
         if value or name in keep_blank:
             raw[name] = value
     form = Form(values={k: v for k, v in raw.items() if "password" not in k and k not in files})
+    for name in names:
+        if name in raw and isinstance(schema.fields.get(name), Boolean):
+            # A ticked checkbox posts its value; the API's booleans take only true or false.
+            raw[name] = raw[name] in schema.fields[name].truthy
     for name in lists:
         if name in raw:
             raw[name] = [word.strip() for word in raw[name].split(",") if word.strip()]

@@ -246,6 +246,28 @@ def test_members_are_listed_to_those_who_may_read_the_group(factory):
     assert stranger.get(f"{API}/groups/{hidden_id}/members").status_code == 404
 
 
+def test_members_are_listed_owners_then_moderators_then_members_by_when_they_joined(factory):
+    owner = factory.person()
+    first, second, third, made_moderator = (factory.person() for _ in range(4))
+    group_id = make_group(owner, "open")
+    for person in (first, second, made_moderator, third):
+        add_member(owner, group_id, person)
+    url = f"{API}/groups/{group_id}/members"
+    assert (
+        owner.patch(f"{url}/{made_moderator.user_id}", json={"role": "moderator"}).status_code
+        == 200
+    )
+    assert owner.patch(f"{url}/{third.user_id}", json={"role": "owner"}).status_code == 200
+    listed = [(m["user"]["id"], m["role"]) for m in owner.get(url).json]
+    assert listed == [
+        (owner.user_id, "owner"),
+        (third.user_id, "owner"),
+        (made_moderator.user_id, "moderator"),
+        (first.user_id, "member"),
+        (second.user_id, "member"),
+    ]
+
+
 def test_moderators_approve_and_decline_join_requests(factory):
     owner, moderator, member = factory.person(), factory.person(), factory.person()
     first, second = factory.person(), factory.person()
