@@ -22,7 +22,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # The official JavaScript client for tests/live/test_js_client.py, from the lock file; npm
 # writes node_modules/.package-lock.json, which serves as the stamp. Without npm the test
-# skips, saying so.
+# skips, saying so (fails with HUB_TEST_REQUIRE_SERVICES=1, as in CI).
 JS_CLIENT := tests/live/js
 $(JS_CLIENT)/node_modules/.package-lock.json: $(JS_CLIENT)/package-lock.json
 	cd $(JS_CLIENT) && npm ci --no-audit --no-fund --silent

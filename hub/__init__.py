@@ -74,13 +74,21 @@ def _init_extensions(app: Flask) -> None:
     # The live namespace's handlers must exist before the first init_app binds them.
     live_events.register_handlers()
 
+    # Flask-SocketIO keeps an earlier init_app's options in the process, its queue included:
+    # without Redis, ask for the in-process manager, or an app made after one with Redis
+    # (tests, `flask` commands) would publish on that app's channel.
+    redis_url = app.config["HUB_REDIS_URL"]
+    queue = (
+        {"message_queue": redis_url, "channel": redis_namespace(app)}
+        if redis_url
+        else {"client_manager": None}
+    )
     socketio.init_app(
         app,
         async_mode=_socketio_async_mode(),
         # HUB_ALLOWED_ORIGINS, with tokens from anywhere: see policy.may_open_live_transport.
         cors_allowed_origins=live_events.transport_origin_check(app),
-        message_queue=app.config["HUB_REDIS_URL"],
-        channel=redis_namespace(app),
+        **queue,
         logger=False,
         engineio_logger=False,
     )

@@ -1,4 +1,4 @@
-"""Fixtures: a fresh app and database per test, on SQLite and (when it answers) PostgreSQL.
+"""Fixtures: an app and empty database per test, on SQLite and (when it answers) PostgreSQL.
 
 PostgreSQL: HUB_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 Redis: HUB_TEST_REDIS_URL (default redis://127.0.0.1:6379/15).
@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from hub import create_app
-from hub.extensions import db
+from hub.extensions import db, limiter, socketio
+from hub.search import service as search_service
 from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get(
@@ -70,8 +71,7 @@ _run_database_url: str | None = None
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if _sqlite_template is not None:
-        shutil.rmtree(_sqlite_template.parent, ignore_errors=True)
+    shutil.rmtree(reused_app.home, ignore_errors=True)
     if _run_database_url is None:
         return
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -94,59 +94,32 @@ def require_redis() -> str:
     return REDIS_URL
 
 
-_postgres_sequences: list[str] | None = None
+JS_CLIENT = Path(__file__).parent / "live" / "js"
 
 
-def _reset_postgres(app) -> None:
-    """Fresh tables once per run, then empty them before each test.
-
-    DELETE, not TRUNCATE: on tables this small, TRUNCATE of the 35 tables took ~0.8 s a
-    test and DELETE ~10 ms. The sequences restart, as TRUNCATE ... RESTART IDENTITY did.
-    """
-    global _postgres_sequences
-    with app.app_context():
-        if _postgres_sequences is None:
-            db.drop_all()
-            db.create_all()
-            _postgres_sequences = list(
-                db.session.scalars(
-                    sa.text("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'")
-                )
-            )
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        for sequence in _postgres_sequences:
-            db.session.execute(sa.text("SELECT setval(:s, 1, false)"), {"s": sequence})
-        db.session.commit()
+def require_js_client() -> str:
+    """Node.js, with the official Socket.IO client installed from tests/live/js's lock file
+    (make install-test runs npm ci there), or skip/fail."""
+    node = shutil.which("node")
+    if node is None or not (JS_CLIENT / "node_modules" / "socket.io-client").is_dir():
+        _service_missing(
+            "Node.js with tests/live/js's packages",
+            "install Node.js and npm (apt-get install nodejs npm), then run make install-test "
+            "(npm ci in tests/live/js) to run the JavaScript client tests.",
+        )
+    return node
 
 
-_sqlite_template: Path | None = None
-
-
-def _create_sqlite(app, path: Path) -> None:
-    """The schema, built once per run and copied for each test (a copy takes a few ms,
-    create_all tens)."""
-    global _sqlite_template
-    if _sqlite_template is None:
-        with app.app_context():
-            db.create_all()
-            db.engine.dispose()
-        _sqlite_template = Path(tempfile.mkdtemp(prefix="hub-sqlite-")) / "schema.sqlite3"
-        shutil.copyfile(path, _sqlite_template)
-    else:
-        shutil.copyfile(_sqlite_template, path)
-
-
-def make_test_app(database: str, data_dir, **overrides):
-    if database == "postgresql":
-        url = require_postgres()
-    else:
-        url = f"sqlite:///{data_dir / 'hub.sqlite3'}"
+def _base_settings(database: str, data_dir, overrides: dict) -> dict:
     settings = {
         "HUB_ENV": "testing",
         "TESTING": True,
         "HUB_DATA_DIR": str(data_dir),
-        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_DATABASE_URI": (
+            require_postgres()
+            if database == "postgresql"
+            else f"sqlite:///{Path(data_dir) / 'hub.sqlite3'}"
+        ),
         "HUB_OUTBOX_DRAIN": "inline",
         "HUB_EMAIL_VERIFICATION": "off",
         "HUB_PASSWORD_HASH": "scrypt:1024:8:1",
@@ -154,12 +127,127 @@ def make_test_app(database: str, data_dir, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     settings.update(overrides)
-    app = create_app(settings)
-    if database == "postgresql":
-        _reset_postgres(app)
-    else:
-        _create_sqlite(app, Path(data_dir) / "hub.sqlite3")
+    return settings
+
+
+def make_test_app(database: str, data_dir, **overrides):
+    """A new app on an empty database (for a test that needs an app of its own)."""
+    app = create_app(_base_settings(database, data_dir, overrides))
+    with app.app_context():
+        _create_schema_once(database)
+        empty_tables()
     return app
+
+
+_postgres_schema_made = False
+
+
+def _create_schema_once(database: str) -> None:
+    """The tables: in each new SQLite file, and once per run in PostgreSQL's database."""
+    global _postgres_schema_made
+    if database != "postgresql":
+        db.create_all()
+    elif not _postgres_schema_made:
+        db.drop_all()
+        db.create_all()
+        _postgres_schema_made = True
+
+
+_postgres_sequences: list[str] | None = None
+
+
+def empty_tables() -> None:
+    """Delete every row and restart the ids, in one round trip on PostgreSQL.
+
+    DELETE, not TRUNCATE: on tables this small, TRUNCATE of every table took ~0.8 s a test
+    on PostgreSQL and DELETE ~10 ms. SQLite's ids restart by themselves (no AUTOINCREMENT).
+    """
+    global _postgres_sequences
+    deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        if _postgres_sequences is None:
+            _postgres_sequences = list(
+                db.session.scalars(
+                    sa.text("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'")
+                )
+            )
+        restarts = [f"SELECT setval('{s}', 1, false)" for s in _postgres_sequences]
+        db.session.connection().exec_driver_sql("; ".join(deletes + restarts))
+    else:
+        for statement in deletes:
+            db.session.execute(sa.text(statement))
+    db.session.commit()
+
+
+class ReusedApp:
+    """The one app of this worker process, handed to test after test.
+
+    Building an app takes ~70 ms (blueprints, the OpenAPI spec); resetting one takes a few
+    ms. Between tests: the settings go back to the base, the tables are emptied, the data
+    dir (search index, uploads) is the new test's own, and the rate limits, captured mail
+    and live runtime start again. A test whose settings differ gets an app built for
+    them (reused by the next test with the same settings); so does a test marked
+    `new_app`. Any other app built meanwhile rebinds the extensions (Socket.IO, the
+    limiter, the API spec are one per process), so this one is then built again.
+    """
+
+    def __init__(self) -> None:
+        self.app = None
+        self.key = None
+        self.server = None
+        self.settings: dict = {}
+        self.home = Path(tempfile.mkdtemp(prefix="hub-test-app-"))
+
+    def get(self, database: str, data_dir: Path, overrides: dict):
+        key = (database, repr(sorted(overrides.items())))
+        if self.app is None or key != self.key or socketio.server is not self.server:
+            self._build(database, overrides)
+            self.key = key
+        self._reset(data_dir)
+        return self.app
+
+    def forget(self) -> None:
+        """Let the app go (closing its database connections)."""
+        if self.app is not None:
+            with self.app.app_context():
+                db.engine.dispose()
+        self.app = self.key = self.server = None
+
+    def _build(self, database: str, overrides: dict) -> None:
+        self.forget()
+        home = self.home / database
+        shutil.rmtree(home, ignore_errors=True)
+        self.app = make_test_app(database, home, **overrides)
+        self.server = socketio.server
+        self.settings = dict(self.app.config)
+
+    def _reset(self, data_dir: Path) -> None:
+        app = self.app
+        app.config.clear()
+        app.config.update(self.settings)
+        app.config["HUB_DATA_DIR"] = str(data_dir)
+        search_service.init_app(app)  # a new index in the new data dir
+        limiter.reset()
+        app.extensions["mailman"].outbox = []
+        live = app.extensions.pop("hub_live", None)
+        if live is not None:
+            live.stopped.set()  # ends the old runtime's loop
+        with app.app_context():
+            empty_tables()
+
+
+reused_app = ReusedApp()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """SQLite tests first, then PostgreSQL ones, each in collection order, so that a worker
+    builds its reused app for each database once rather than back and forth."""
+    items.sort(key=lambda item: _database_of(item) == "postgresql")
+
+
+def _database_of(item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("database") if callspec is not None else None
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -174,12 +262,20 @@ def app_settings() -> dict:
 
 
 @pytest.fixture
-def app(database, tmp_path, app_settings):
-    app = make_test_app(database, tmp_path, **app_settings)
+def app(request, database, tmp_path, app_settings):
+    """The worker's reused app, reset for this test; a new one for a test marked
+    `new_app` (e.g. one that adds routes to it)."""
+    if request.node.get_closest_marker("new_app"):
+        reused_app.forget()
+        app = make_test_app(database, tmp_path, **app_settings)
+    else:
+        app = reused_app.get(database, tmp_path, app_settings)
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+    if request.node.get_closest_marker("new_app"):
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

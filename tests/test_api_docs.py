@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import JS_CLIENT, require_js_client
 from tests.live.helpers import API, ThreadedServer, make_group, schedule, start
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
-JS_PACKAGES = Path(__file__).parent / "live" / "js" / "node_modules"
 
 
 def example(language: str) -> str:
@@ -63,13 +62,12 @@ def _assert_the_story(lines: list[str]) -> None:
 
 @pytest.mark.parametrize("database", ["sqlite"])
 def test_the_javascript_example_runs_as_written(live_session, tmp_path):
-    node = shutil.which("node")
-    if node is None or not JS_PACKAGES.is_dir():
-        pytest.skip("Node.js and tests/live/js's packages (npm ci) are needed")
+    node = require_js_client()
     server, attendee, session_id = live_session
     script = tmp_path / "example.js"
     script.write_text(example("js"))
-    lines = _run([node, str(script)], server, attendee, session_id, NODE_PATH=str(JS_PACKAGES))
+    packages = str(JS_CLIENT / "node_modules")
+    lines = _run([node, str(script)], server, attendee, session_id, NODE_PATH=packages)
     _assert_the_story(lines)
     assert "missed: Asked while you were away" in lines[-1]
 

@@ -54,6 +54,7 @@ def failing_app(app):
     return app
 
 
+@pytest.mark.new_app  # adds a route, which Flask allows only before an app's first request
 def test_unexpected_exception_is_500_with_a_reference_and_no_stack_trace(failing_app, factory):
     person = factory.client_for(factory.user())
     response = person.get("/api/v1/test-only/explode")

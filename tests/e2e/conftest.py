@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ class Server:
                     return
             except requests.RequestException:
                 pass
-            time.sleep(0.3)
+            time.sleep(0.1)
         raise AssertionError(
             f"server not healthy in {timeout}s:\n{self.log_path.read_text()[-3000:]}"
         )
@@ -64,17 +65,33 @@ class Server:
 
 @pytest.fixture
 def start_server(tmp_path):
+    """Start a server process and wait until it is healthy; `start_server(command, env,
+    count=2)` starts that many side by side (each takes seconds to start) and answers a
+    list. All of one test's servers share a Redis prefix of their own (HUB_REDIS_PREFIX),
+    so that they never hear another test's events or count its people."""
     servers: list[Server] = []
+    redis_prefix = f"hub-test-{uuid.uuid4().hex[:12]}"
 
-    def start(command: list[str], env: dict | None = None, port: int | None = None) -> Server:
+    def launch(command: list[str], env: dict | None, port: int | None) -> Server:
         port = port or free_port()
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-        full_env.update({"PORT": str(port), "HUB_DATA_DIR": str(tmp_path / "data")})
+        full_env.update(
+            {
+                "PORT": str(port),
+                "HUB_DATA_DIR": str(tmp_path / "data"),
+                "HUB_REDIS_PREFIX": redis_prefix,
+            }
+        )
         full_env.update(env or {})
         server = Server(command, full_env, port, tmp_path / f"server-{len(servers)}.log")
         servers.append(server)
-        server.wait_healthy()
         return server
+
+    def start(command: list[str], env: dict | None = None, port: int | None = None, count: int = 1):
+        started = [launch(command, env, None if count > 1 else port) for _ in range(count)]
+        for server in started:
+            server.wait_healthy()
+        return started if count > 1 else started[0]
 
     yield start
     for server in servers:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import socketio
 from werkzeug.serving import make_server
 
+from hub import extensions
 from hub.live.runtime import runtime
 from tests.factories import ApiClient
 from tests.groups.helpers import add_member, make_group
@@ -40,9 +41,21 @@ class ThreadedServer:
         self.thread.start()
 
     def stop(self) -> None:
+        self._wait_for_sockets_to_close()
         runtime(self.app).stopped.set()
         self.server.shutdown()
         self.server.server_close()
+
+    @staticmethod
+    def _wait_for_sockets_to_close(timeout: float = 1.0) -> None:
+        """A client's close reaches the server a moment after the client left: let the
+        server's disconnect handling finish within this test, not in the next one (which
+        reuses the app)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(
+            not s.closed for s in list(extensions.socketio.server.eio.sockets.values())
+        ):
+            time.sleep(0.01)
 
 
 class LiveClient:

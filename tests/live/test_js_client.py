@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_js_client
 from tests.live.helpers import start
 
 JS = Path(__file__).parent / "js"
 
 
-def _node_client() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip(
-            "Node.js is not installed; the JavaScript client test needs it "
-            "(apt-get install nodejs npm, then make install-test)."
-        )
-    if not (JS / "node_modules" / "socket.io-client").is_dir():
-        pytest.skip(
-            "The JavaScript client's packages are not installed: make install-test "
-            "installs them (npm ci in tests/live/js)."
-        )
-    return node
-
-
 @pytest.mark.parametrize("database", ["sqlite"])
 def test_the_official_javascript_client_joins_asks_and_hears(cast, server, clients):
-    node = _node_client()
+    node = require_js_client()
     start(cast.owner, cast.session_id)
     watcher = clients(cast.other.token)
     watcher.ok("join", {"session_id": cast.session_id})
@@ -64,7 +49,7 @@ def test_the_official_javascript_client_joins_asks_and_hears(cast, server, clien
 
 @pytest.mark.parametrize("database", ["sqlite"])
 def test_a_refused_connection_tells_the_javascript_client_why(server):
-    node = _node_client()
+    node = require_js_client()
     for token, code, words in (
         (None, "unauthorized", "Sign in first"),
         ("not-a-token", "unauthorized", "This token is not valid"),

@@ -85,7 +85,7 @@ def test_the_hub_keeps_working_while_redis_is_away_and_catches_up(
         "HUB_REDIS_URL": own_redis.url,
     }
     command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env), start_server(command, env=env)
+    first, second = start_server(command, env=env, count=2)
     one, two = LiveClient(first.url, cast.member.token), LiveClient(second.url, cast.other.token)
     sid = cast.session_id
     try:

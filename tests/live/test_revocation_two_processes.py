@@ -26,7 +26,7 @@ def two(app, cast, start_server):  # noqa: F811
         "HUB_REDIS_URL": require_redis(),
     }
     command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env), start_server(command, env=env)
+    first, second = start_server(command, env=env, count=2)
     started = requests.post(
         f"{first.url}{API}/live-sessions/{cast.session_id}/start",
         headers={"Authorization": f"Bearer {cast.owner.token}"},

@@ -20,8 +20,7 @@ def test_clients_on_two_processes_see_the_same_events(app, cast, start_server): 
         "HUB_REDIS_URL": redis_url,
     }
     command = [sys.executable, "-m", "tests.live.serve"]
-    first = start_server(command, env=env)
-    second = start_server(command, env=env)
+    first, second = start_server(command, env=env, count=2)
 
     one = LiveClient(first.url, cast.member.token)
     two = LiveClient(second.url, cast.other.token)
