@@ -15,7 +15,7 @@ from hub.groups.views import page_number, pages_of
 from hub.notifications import service
 from hub.notifications.schemas import MarkReadSchema, NotificationSettingsSchema
 from hub.web import pages
-from hub.web.forms import Form, load, see_other, sign_in_required
+from hub.web.forms import Form, load, see_other, sign_in_required, typed
 
 blp = pages("notifications_pages", __name__)
 
@@ -67,9 +67,10 @@ def notifications_page(form: Form | None = None):
 @sign_in_required
 def mark_read():
     """Mark one (`ids`) or all (`all`) read, as POST /api/v1/notifications/read."""
+    schema = MarkReadSchema()
     raw = {"ids": request.form.getlist("ids") or None, "all": request.form.get("all", "false")}
     try:
-        data = MarkReadSchema().load(raw)
+        data = schema.load(typed(schema, raw))
     except ValidationError as error:
         raise Invalid(
             _("Choose which notifications to mark as read."), errors=error.messages

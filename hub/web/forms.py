@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import redirect, request, url_for
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
-from marshmallow.fields import Boolean
+from marshmallow.fields import Boolean, Field, Integer, List
 
 
 @dataclass
@@ -62,15 +62,11 @@ def load(
         if value or name in keep_blank:
             raw[name] = value
     form = Form(values={k: v for k, v in raw.items() if "password" not in k and k not in files})
-    for name in names:
-        if name in raw and isinstance(schema.fields.get(name), Boolean):
-            # A ticked checkbox posts its value; the API's booleans take only true or false.
-            raw[name] = raw[name] in schema.fields[name].truthy
     for name in lists:
         if name in raw:
             raw[name] = [word.strip() for word in raw[name].split(",") if word.strip()]
     try:
-        data = schema.load(raw)
+        data = schema.load(typed(schema, raw))
     except ValidationError as error:
         for name, messages in _flatten(error.messages).items():
             if name in missing and not raw.get(name):
@@ -79,6 +75,25 @@ def load(
                 form.error(name, messages[0])
         return None, form
     return data, form
+
+
+def typed(schema: Schema, raw: dict) -> dict:
+    """A form's text as the JSON values the API's strict fields take: a ticked checkbox as
+    true, digits as a number (anything else stays text, for the schema to refuse)."""
+    return {
+        name: _typed(schema.fields[name], value) if name in schema.fields else value
+        for name, value in raw.items()
+    }
+
+
+def _typed(field: Field, value):
+    if isinstance(field, Boolean) and isinstance(value, str):
+        return value in field.truthy
+    if isinstance(field, Integer) and isinstance(value, str) and value.isdecimal():
+        return int(value)
+    if isinstance(field, List) and isinstance(value, list):
+        return [_typed(field.inner, item) for item in value]
+    return value
 
 
 def _flatten(messages) -> dict[str, list[str]]:
