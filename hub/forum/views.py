@@ -10,11 +10,12 @@ from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 
 from hub import policy
-from hub.errors import Conflict, Forbidden, NotFound
+from hub.errors import Conflict
 from hub.forum import service
 from hub.forum.schemas import PostCreateSchema, ThreadCreateSchema
 from hub.groups.views import group_page, page_number, pages_of
 from hub.web import pages
+from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
 
 blp = pages("forum_pages", __name__)
@@ -33,10 +34,8 @@ def thread_page(thread_id: int, form: Form | None = None, page: int | None = Non
     you may see but not read), a page answers 404: what you may not read is not there."""
     user = current_user._get_current_object()
     pagination = PaginationParameters(page=page or page_number(), page_size=POSTS_PAGE_SIZE)
-    try:
+    with unreadable_is_not_found(service.NO_THREAD):
         found, group, you, posts = service.thread_with_posts(user, thread_id, pagination)
-    except Forbidden as refusal:
-        raise NotFound(service.NO_THREAD) from refusal
     total = pagination.item_count or 0
     return render_template(
         "forum/thread.html",

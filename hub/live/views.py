@@ -16,11 +16,12 @@ from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.errors import Conflict, Invalid
 from hub.extensions import db
 from hub.live import service
 from hub.live.schemas import QuestionCreateSchema
 from hub.web import pages
+from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
 from hub.web.i18n import uk_time
 
@@ -38,12 +39,8 @@ def room(session_id: int):
 
 
 def _attend(session_id: int) -> service.Attendance:
-    """Where the API answers 403 (a group you may see but not follow), a page answers
-    404: what you may not read is not there."""
-    try:
+    with unreadable_is_not_found(service.NOT_FOUND):
         return service.attend(current_user._get_current_object(), session_id)
-    except Forbidden as refusal:
-        raise NotFound(service.NOT_FOUND) from refusal
 
 
 def room_page(session_id: int, form: Form | None = None):

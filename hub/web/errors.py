@@ -73,14 +73,16 @@ def _messages() -> dict[str, str]:
 
 
 @contextmanager
-def unreadable_is_not_found() -> Iterator[None]:
+def unreadable_is_not_found(
+    message: str = "There is nothing here, or you may not see it.",
+) -> Iterator[None]:
     """Around a page's read: where the API answers 403 (a group you may see but whose
-    content you may not read), a page answers its 404, for a GET and a POST alike: what
-    you may not read is not there."""
+    content you may not read), a page answers its 404 with `message`, for a GET and a POST
+    alike: what you may not read is not there."""
     try:
         yield
     except Forbidden as refusal:
-        raise NotFound("There is nothing here, or you may not see it.") from refusal
+        raise NotFound(message) from refusal
 
 
 def page_refusal(
