@@ -5,7 +5,6 @@ revoking a person's access stops them."""
 
 from __future__ import annotations
 
-import sys
 import time
 
 import requests
@@ -14,7 +13,7 @@ from hub import outbox
 from hub.extensions import db
 from hub.notifications.service import notify
 from tests.conftest import require_redis
-from tests.e2e.conftest import start_server  # noqa: F401  (a fixture)
+from tests.e2e.conftest import HUB_SERVER, start_server  # noqa: F401  (a fixture)
 from tests.factories import PASSWORD
 from tests.live.helpers import API, LiveClient
 from tests.live.test_revocation import Person, _cookie_socket, _email_of, _sign_in
@@ -109,8 +108,7 @@ def test_closing_the_account_disconnects_its_sockets(factory, clients):
 def test_across_two_processes_through_redis(app, factory, start_server):  # noqa: F811
     redis_url = require_redis()
     env = {"HUB_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "HUB_REDIS_URL": redis_url}
-    command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env), start_server(command, env=env)
+    first, second = start_server(HUB_SERVER, env=env), start_server(HUB_SERVER, env=env)
     alice, bob, carol = factory.person(), factory.person(), factory.person()
     bob_hears = LiveClient(first.url, bob.token)
     carol_hears = LiveClient(second.url, carol.token)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
 
 import pytest
@@ -15,7 +14,7 @@ import redis
 import requests
 
 from tests.conftest import _service_missing
-from tests.e2e.conftest import free_port, start_server  # noqa: F401  (a fixture)
+from tests.e2e.conftest import HUB_SERVER, free_port, start_server  # noqa: F401  (a fixture)
 from tests.factories import PASSWORD
 from tests.live.helpers import API, LiveClient
 
@@ -84,8 +83,7 @@ def test_the_hub_keeps_working_while_redis_is_away_and_catches_up(
         "HUB_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "HUB_REDIS_URL": own_redis.url,
     }
-    command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env, count=2)
+    first, second = start_server(HUB_SERVER, env=env, count=2)
     one, two = LiveClient(first.url, cast.member.token), LiveClient(second.url, cast.other.token)
     sid = cast.session_id
     try:

@@ -4,14 +4,13 @@ seconds and hears nothing said after the revocation."""
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
 import requests
 
 from tests.conftest import require_redis
-from tests.e2e.conftest import start_server  # noqa: F401  (a fixture)
+from tests.e2e.conftest import HUB_SERVER, start_server  # noqa: F401  (a fixture)
 from tests.factories import PASSWORD
 from tests.live.helpers import API, LiveClient
 
@@ -25,8 +24,7 @@ def two(app, cast, start_server):  # noqa: F811
         "HUB_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "HUB_REDIS_URL": require_redis(),
     }
-    command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env, count=2)
+    first, second = start_server(HUB_SERVER, env=env, count=2)
     started = requests.post(
         f"{first.url}{API}/live-sessions/{cast.session_id}/start",
         headers={"Authorization": f"Bearer {cast.owner.token}"},

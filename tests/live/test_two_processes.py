@@ -3,13 +3,12 @@ events with the same seq."""
 
 from __future__ import annotations
 
-import sys
 import threading
 
 import requests
 
 from tests.conftest import require_redis
-from tests.e2e.conftest import start_server  # noqa: F401  (a fixture)
+from tests.e2e.conftest import HUB_SERVER, start_server  # noqa: F401  (a fixture)
 from tests.live.helpers import API, LiveClient
 
 
@@ -19,8 +18,7 @@ def test_clients_on_two_processes_see_the_same_events(app, cast, start_server): 
         "HUB_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "HUB_REDIS_URL": redis_url,
     }
-    command = [sys.executable, "-m", "tests.live.serve"]
-    first, second = start_server(command, env=env, count=2)
+    first, second = start_server(HUB_SERVER, env=env, count=2)
 
     one = LiveClient(first.url, cast.member.token)
     two = LiveClient(second.url, cast.other.token)
