@@ -54,10 +54,11 @@ run: install
 	$(FLASK) hub seed --if-empty
 	$(FLASK) hub serve --port $(PORT)
 
-# One pytest worker a core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+# One pytest worker a core (pytest-xdist); PYTEST_WORKERS=0 runs in one process. Work
+# stealing: a worker that runs out takes tests queued for the other.
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ from hub import create_app
 from hub.extensions import db, limiter, socketio
 from hub.search import service as search_service
 from tests.factories import Factory
+from tests.live.zygote import zygote
 
 POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -62,6 +63,10 @@ def require_postgres() -> str:
         admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{RUN_DATABASE}"'))
+            # A test database need not survive a crash: commits do not wait for the disk.
+            connection.execute(
+                sa.text(f'ALTER DATABASE "{RUN_DATABASE}" SET synchronous_commit = off')
+            )
         admin.dispose()
         _run_database_url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + RUN_DATABASE
     return _run_database_url
@@ -71,6 +76,7 @@ _run_database_url: str | None = None
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    zygote.close()
     shutil.rmtree(reused_app.home, ignore_errors=True)
     if _run_database_url is None:
         return
@@ -240,9 +246,16 @@ reused_app = ReusedApp()
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """SQLite tests first, then PostgreSQL ones, each in collection order, so that a worker
-    builds its reused app for each database once rather than back and forth."""
-    items.sort(key=lambda item: _database_of(item) == "postgresql")
+    """Long tests first, so that they start while there is other work to run beside them
+    (with `--dist worksteal`, an idle worker takes tests queued for the other); then SQLite
+    tests, then PostgreSQL ones, each in collection order, so that a worker builds its
+    reused app for each database once rather than back and forth."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("long") is None,
+            _database_of(item) == "postgresql",
+        )
+    )
 
 
 def _database_of(item) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.factories import PASSWORD
 from tests.groups.helpers import API, counting_queries, make_group, reply, start_thread
 from tests.library.helpers import add_version, uploaded
@@ -138,6 +140,7 @@ def build(app, factory) -> tuple[dict, dict]:
     return parameters, {"default": owner, "closed": closed_id, **readers}
 
 
+@pytest.mark.long
 def test_every_list_runs_a_fixed_number_of_queries_whatever_the_page_size(app, factory):
     parameters, readers = build(app, factory)
     owner = readers["default"]

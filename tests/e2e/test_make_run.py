@@ -18,6 +18,7 @@ def sign_in(url: str) -> requests.Session:
     return session
 
 
+@pytest.mark.long
 def test_make_run_serves_seeds_once_and_restarts_on_the_same_data(start_server, tmp_path):
     first = start_server(["make", "--no-print-directory", "run"])
     log = first.log_path.read_text()

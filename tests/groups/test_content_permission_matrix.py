@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import pytest
+
 from tests.groups.helpers import reply, start_thread
 from tests.matrix import (
     API,
@@ -413,6 +415,7 @@ def test_reading_endpoints_answer_as_the_table_says(app, factory):
     assert run(app, factory, endpoints) == []
 
 
+@pytest.mark.long
 def test_changing_endpoints_answer_as_the_table_says(app, factory):
     endpoints = [e for e in EXPECTED | PERSONAL if not e.startswith("GET")]
     assert run(app, factory, endpoints) == []

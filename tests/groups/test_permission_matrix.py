@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from tests.groups.helpers import API, add_member, restore_groups, snapshot_groups
 
 VISIBILITIES = ("open", "restricted", "private", "hidden")
@@ -310,6 +312,7 @@ def test_reading_endpoints_answer_as_the_table_says(app, factory):
     assert walk(world, [e for e in EXPECTED if e.startswith("GET")]) == []
 
 
+@pytest.mark.long
 def test_changing_endpoints_answer_as_the_table_says(app, factory):
     world = build_world(app, factory)
     assert walk(world, [e for e in EXPECTED if not e.startswith("GET")]) == []

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.library.helpers import uploaded
 from tests.matrix import (
     API,
@@ -156,10 +158,12 @@ def test_the_table_covers_every_library_route(app):
     assert routes == covered
 
 
+@pytest.mark.long
 def test_reading_endpoints_answer_as_the_table_says(app, factory):
     assert run(app, factory, [e for e in EXPECTED if e.startswith("GET")]) == []
 
 
+@pytest.mark.long
 def test_changing_endpoints_answer_as_the_table_says(app, factory):
     # Deleting last: the stored bytes of a deleted file do not come back with its rows.
     changing = sorted((e for e in EXPECTED if not e.startswith("GET")), key=lambda e: "DELETE" in e)

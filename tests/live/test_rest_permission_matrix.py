@@ -8,6 +8,8 @@ anything is undone (from a snapshot of the rows) before the next.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.live.helpers import schedule, start
 from tests.matrix import (
     API,
@@ -145,5 +147,6 @@ def test_reading_endpoints_answer_as_the_table_says(app, factory):
     assert run(app, factory, [e for e in EXPECTED if e.startswith("GET")]) == []
 
 
+@pytest.mark.long
 def test_changing_endpoints_answer_as_the_table_says(app, factory):
     assert run(app, factory, [e for e in EXPECTED if not e.startswith("GET")]) == []

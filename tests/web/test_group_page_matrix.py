@@ -74,6 +74,7 @@ def browsers(app, world) -> dict[str, Browser]:
     return signed_in
 
 
+@pytest.mark.long
 def test_each_group_page_answers_every_role_as_the_api_does(
     world, threads, files, sessions, browsers
 ):
@@ -118,6 +119,7 @@ def suggestions(world) -> dict[str, int]:
     }
 
 
+@pytest.mark.long
 def test_each_group_form_answers_every_role_as_the_api_does(world, suggestions, browsers):
     """Voting and uploading by form: 404 for everyone who may not read the group (a POST
     too, not the API's 403), else what the API's call answers."""

@@ -186,6 +186,7 @@ def take_the_journey(page, hub, hand, world) -> None:
     assert votes.inner_text() == "1 vote · including yours"
 
 
+@pytest.mark.long
 def test_the_journey_with_the_mouse(chromium, live_hub, world):
     page = new_page(chromium, live_hub)
     take_the_journey(page, live_hub, Mouse(page), world)
@@ -193,6 +194,7 @@ def test_the_journey_with_the_mouse(chromium, live_hub, world):
     page.context.close()
 
 
+@pytest.mark.long
 def test_the_journey_with_the_keyboard_alone(chromium, live_hub, world):
     page = new_page(chromium, live_hub)
     page.goto(live_hub.path("/"))
