@@ -21,7 +21,7 @@ def make_app():
             "HUB_ENV": "testing",
             "HUB_OUTBOX_DRAIN": "inline",
             "HUB_EMAIL_VERIFICATION": "off",
-            "HUB_PASSWORD_HASH": "scrypt:1024:8:1",
+            "HUB_PASSWORD_HASH": "scrypt:128:8:1",
             "MAIL_BACKEND": "locmem",
         }
     )
