@@ -3,6 +3,7 @@ groups and sessions made through the API."""
 
 from __future__ import annotations
 
+import queue
 import socket
 import threading
 import time
@@ -164,13 +165,37 @@ class LiveClient:
         reader thread usually takes that frame first. Closing the transport without
         waiting ends the reader at once; the server sees the connection close.
         """
-        if not self.sio.connected:
-            return
+        if self.sio.connected:
+            self._close_transport()
+
+    def _close_transport(self) -> None:
         if self.sio.transport() == "websocket":
             self.sio.eio.ws.close(timeout=0)
             self.sio.eio.wait()  # the reader thread sees the closed socket and tidies up
         else:
-            self.sio.disconnect()
+            # Send Engine.IO's close and go, without waiting for the open long poll to
+            # come back (at times it waited for the 25 s ping interval).
+            self.sio.eio.disconnect(abort=True)
+
+    def refused(self, **kwargs) -> object:
+        """Connect expecting a refusal; the server's reason. A refused connect through
+        python-socketio's `connect(wait=True)` closes the websocket its own way, waiting
+        3 s (see `disconnect`); this waits for the refusal and closes at once."""
+        answers: queue.Queue = queue.Queue()
+        self.sio.on("connect", lambda: answers.put(None), namespace=NAMESPACE)
+        self.sio.on("connect_error", answers.put, namespace=NAMESPACE)
+        options = {"namespaces": [NAMESPACE], "transports": ["websocket"], "wait": False}
+        if self.token is not None:
+            options["auth"] = {"token": self.token}
+        options.update(kwargs)
+        try:
+            self.sio.connect(self.url, **options)
+        except socketio.exceptions.ConnectionError as refusal:  # refused by the transport
+            return refusal.args
+        reason = answers.get(timeout=10)
+        self._close_transport()
+        assert reason is not None, "the server accepted the connection"
+        return reason
 
 
 def schedule(owner: ApiClient, group_id: int, **fields) -> dict:
