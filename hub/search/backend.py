@@ -271,6 +271,11 @@ class WhooshBackend:
 
     # --- opening and refreshing -----------------------------------------------------
 
+    @property
+    def accelerated(self) -> bool:
+        """Whether the accelerator reads the index (else Whoosh's own matchers do)."""
+        return self._accelerator is not None
+
     def _index(self) -> index.Index:
         if self._ix is None:
             self.path.mkdir(parents=True, exist_ok=True)
