@@ -160,8 +160,11 @@ class SearchBackend(Protocol):
 # Porter stemming is right for British spellings too (councils -> council,
 # organisations -> organis, like organisation); stop words are English's.
 # Words only: Whoosh's default pattern keeps `*` in tokens (for its own wildcards), so
-# Markdown emphasis such as **peer challenge** would never match `peer`.
-WORD_PATTERN = r"\w+(?:\.?\w+)*"
+# Markdown emphasis such as **peer challenge** would never match `peer`. Dots split words
+# too: www.openkent.org.uk is the words www, openkent, org and uk, found by `openkent`;
+# typed as a query, a dotted name or an address becomes the phrase of its words (the
+# fields' `multitoken_query`), so `local.gov.uk` finds the documents that hold it.
+WORD_PATTERN = r"\w+"
 TEXT_ANALYZER = StemmingAnalyzer(expression=WORD_PATTERN)
 SPELL_ANALYZER = RegexTokenizer(expression=WORD_PATTERN) | LowercaseFilter()
 
@@ -200,8 +203,13 @@ def make_schema() -> fields.Schema:
         ref=fields.ID(unique=True, stored=True),
         type=fields.ID(stored=True),
         id=fields.STORED,
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        title=fields.TEXT(
+            analyzer=TEXT_ANALYZER,
+            stored=True,
+            field_boost=TITLE_BOOST,
+            multitoken_query="phrase",
+        ),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, multitoken_query="phrase"),
         # Unstemmed words of title and body: did-you-mean draws its corrections from here.
         spell=fields.TEXT(analyzer=SPELL_ANALYZER, phrase=False),
         group_id=fields.ID(stored=True),

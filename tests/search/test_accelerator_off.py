@@ -60,6 +60,9 @@ test_suggestion_offers_the_nearest_readable_word = (
     test_search.test_suggestion_offers_the_nearest_readable_word
 )
 test_edits_and_deletions_reach_the_index = test_search.test_edits_and_deletions_reach_the_index
+test_words_inside_web_and_email_addresses_and_dotted_names_are_words = (
+    test_search.test_words_inside_web_and_email_addresses_and_dotted_names_are_words
+)
 
 
 # --- a Whoosh the accelerator was not written for ---------------------------------------
