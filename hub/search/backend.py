@@ -760,8 +760,9 @@ class WhooshBackend:
         Whoosh's writer sorts postings in memory and, past `limitmb`, pickles sorted runs to
         disk and merges them back: a third of the build time. So the build commits a new
         writer every `postings_per_segment` postings (per writer process) with a limit
-        above that, and nothing ever spills: ~2 KB of memory per document per process, a
-        few hundred MB each. With `procs` > 1 each commit writes one segment per process
+        above that, and nothing ever spills: up to ~0.9 GB of each writer process's own
+        memory before a commit (docs/architecture.md). With `procs` > 1 each commit writes
+        one segment per process
         (`multisegment`), so the index ends with a dozen segments; searches read them as
         one (merging them would cost as much again as the build).
         """
