@@ -321,7 +321,7 @@ def run_seeded(args) -> dict:
     from hub import create_app
     from hub.auth.models import User
     from hub.extensions import db
-    from hub.groups.service import readable_group_ids
+    from hub.groups.access import readable_group_ids
     from hub.search import documents, service
 
     data_dir = Path(args.data_dir).resolve()
