@@ -321,7 +321,7 @@ def run_seeded(args) -> dict:
     from hub import create_app
     from hub.auth.models import User
     from hub.extensions import db
-    from hub.groups.service import readable_group_ids
+    from hub.groups.access import readable_group_ids
     from hub.search import documents, service
 
     data_dir = Path(args.data_dir).resolve()
@@ -339,6 +339,7 @@ def run_seeded(args) -> dict:
         backend = service.backend()
         backend.reopen()
         out["segments"] = len(backend.searcher().leaf_searchers())
+        out["accelerated"] = backend.accelerated
         out.update(docs=docs, allowed=allowed, backend=backend)
         _queries_and_fts(out, args)
     print("Freshness ...", flush=True)
@@ -402,6 +403,7 @@ def report_seeded(args, machine_line: str, out: dict) -> None:
     command = f"HUB_DATA_DIR={args.data_dir} .venv/bin/python bench/search_bench.py " + (
         f"--data-dir {args.data_dir} --queries {args.queries} --writes {args.writes}"
         + (" --no-reindex" if args.no_reindex else "")
+        + (f" --accelerator {args.accelerator}" if args.accelerator != "on" else "")
     )
     lines = [
         "",
@@ -419,7 +421,8 @@ def report_seeded(args, machine_line: str, out: dict) -> None:
         "20 with total, type and group facets and did-you-mean; FTS5 runs the same queries "
         "over the same texts with bm25(3,1), the same filter, a total and a type facet.",
         f"- Index: {out['segments']} segments; median total matched "
-        f"{statistics.median(out['totals']):,.0f}.",
+        f"{statistics.median(out['totals']):,.0f}. Whoosh accelerator (hub/search/accelerator.py): "
+        + ("on." if out["accelerated"] else "off (Whoosh's own matchers and collector)."),
         "",
         "| what | p50 ms | p95 ms | mean ms |",
         "| --- | ---: | ---: | ---: |",
@@ -476,9 +479,16 @@ def main() -> None:
     parser.add_argument(
         "--no-reindex", action="store_true", help="with --data-dir: keep the index as it is"
     )
+    parser.add_argument(
+        "--accelerator",
+        choices=("on", "off"),
+        default="on",
+        help="with --data-dir: HUB_SEARCH_ACCELERATOR for the measured process",
+    )
     args = parser.parse_args()
     machine_line = machine()
     if args.data_dir:
+        os.environ["HUB_SEARCH_ACCELERATOR"] = args.accelerator  # every app the run makes
         report_seeded(args, machine_line, run_seeded(args))
         return
     work = Path(tempfile.mkdtemp(prefix="search-bench-"))

@@ -5,6 +5,9 @@ A private attribute can change in any release. Each use here was measured to pay
 setup.cfg, and `check_versions` (called by create_app) refuses to start on any other
 version: upgrade by re-reading each use below against the new version, then moving the pin
 and `WRITTEN_FOR` together.
+
+Whoosh's internals are not here: hub/search/accelerator.py reads them, and on another
+version the search backend runs without it instead of refusing to start.
 """
 
 from __future__ import annotations
@@ -19,10 +22,6 @@ from flask_limiter import Limiter
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from webargs.flaskparser import FlaskParser
-from whoosh import query
-from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3TermsReader
-from whoosh.reading import SegmentReader
 
 from hub.fields import Integer
 
@@ -34,7 +33,6 @@ WRITTEN_FOR = {
     "flask-smorest": "0.47.0",
     "marshmallow": "4.4.0",
     "SQLAlchemy": "2.1.9",
-    "Whoosh-Reloaded": "2.7.5",
 }
 
 
@@ -224,40 +222,3 @@ def reads_attribute(field: fields.Field) -> bool:
 def path_registry(mapper):
     """The mapper's root load path, which the ORM keeps on each instance it loads."""
     return mapper._path_registry
-
-
-# --- Whoosh (whoosh-reloaded), for hub/search/ranking.py and hub/search/backend.py -------
-
-
-def index_toc(ix):
-    """The index's table of contents as stored now: its segments, read afresh."""
-    return ix._read_toc()
-
-
-def segment_terms(reader):
-    """A segment reader's terms reader (term infos, postings file, matchers)."""
-    return reader._terms
-
-
-def is_plain_segment(reader) -> bool:
-    """Whether the reader is one Whoosh 3 segment, whose postings ranking.py can parse."""
-    return isinstance(reader, SegmentReader) and isinstance(reader._terms, W3TermsReader)
-
-
-def postings_bytes(terms, offset: int, length: int) -> bytes:
-    """`length` bytes of the segment's postings file from `offset`, in one read."""
-    return terms._postfile.get(offset, length)
-
-
-def prefix_words(q: query.Prefix, reader):
-    """The segment's words (as bytes) that a prefix query expands to."""
-    return q._btexts(reader)
-
-
-def field_length_bytes(reader, fieldname: str, count: int) -> bytes:
-    """The first `count` documents' stored lengths of one field, a byte each (b"" when the
-    segment keeps none)."""
-    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    if column is None:
-        return b""
-    return column._dbfile.get(column._basepos, min(column._count, count))

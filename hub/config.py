@@ -88,6 +88,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "HUB_AUDIT_RETENTION_DAYS": int(_env("HUB_AUDIT_RETENTION_DAYS", "2190")),
         "HUB_REPORT_RETENTION_DAYS": int(_env("HUB_REPORT_RETENTION_DAYS", "365")),
         "HUB_BASE_URL": _env("HUB_BASE_URL", f"http://127.0.0.1:{port}"),
+        # The Whoosh backend's accelerator (hub/search/accelerator.py): "off" searches with
+        # Whoosh's own matchers only (the same results, slower).
+        "HUB_SEARCH_ACCELERATOR": _env("HUB_SEARCH_ACCELERATOR", "on"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -138,4 +141,6 @@ def load_settings(overrides: dict | None = None) -> dict:
         raise ConfigError("HUB_EMAIL_VERIFICATION must be 'required' or 'off'.")
     if settings["HUB_OUTBOX_DRAIN"] not in ("thread", "inline", "worker"):
         raise ConfigError("HUB_OUTBOX_DRAIN must be 'thread', 'inline' or 'worker'.")
+    if settings["HUB_SEARCH_ACCELERATOR"] not in ("on", "off"):
+        raise ConfigError("HUB_SEARCH_ACCELERATOR must be 'on' or 'off'.")
     return settings

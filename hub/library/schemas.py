@@ -1,6 +1,7 @@
 import flask_smorest.fields
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
 from hub.auth.schemas import PersonRefField
@@ -15,7 +16,11 @@ class MultipartParser(FlaskParser):
     """The `files` location reads a whole multipart body: its file and its text fields."""
 
     def load_files(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+        return MultiDictProxy(
+            CombinedMultiDict([req.files, req.form]),
+            schema,
+            known_multi_fields=tuple(self.KNOWN_MULTI_FIELDS),
+        )
 
 
 class CommaSeparatedTags(fields.Field):

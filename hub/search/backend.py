@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import logging
 import re
 import shutil
 import threading
@@ -28,11 +29,11 @@ from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, Stemmin
 from whoosh.filedb.filestore import FileStorage
 from whoosh.idsets import DocIdSet
 from whoosh.lang.porter import stem as porter_stem
-from whoosh.searching import Results, Searcher
 
-from hub import compat
-from hub.search import ranking
+from hub.search import accelerator
 from hub.search.snippets import Snippets
+
+log = logging.getLogger("hub.search")
 
 PUBLIC = "public"  # the group_id of documents every signed-in person may read
 TYPES = ("file", "thread", "post", "group", "person", "suggestion", "session")
@@ -115,6 +116,19 @@ class SearchResult:
 
 
 class SearchBackend(Protocol):
+    def build(
+        self,
+        path: str | Path,
+        batches: Iterable[list[SearchDoc]],
+        procs: int = 2,
+        progress=None,
+    ) -> int:
+        """Write a whole new index at `path` from batches of documents, beside the one in
+        use (which `reopen` then opens); returns the number of documents."""
+
+    def reopen(self) -> None:
+        """Forget the open index, so the next search opens it afresh (after a rebuild)."""
+
     def index(self, docs: Iterable[SearchDoc], deletes: Iterable[str] = ()) -> None:
         """Add or replace these documents (and delete `deletes`) in one commit."""
 
@@ -146,8 +160,11 @@ class SearchBackend(Protocol):
 # Porter stemming is right for British spellings too (councils -> council,
 # organisations -> organis, like organisation); stop words are English's.
 # Words only: Whoosh's default pattern keeps `*` in tokens (for its own wildcards), so
-# Markdown emphasis such as **peer challenge** would never match `peer`.
-WORD_PATTERN = r"\w+(?:\.?\w+)*"
+# Markdown emphasis such as **peer challenge** would never match `peer`. Dots split words
+# too: www.openkent.org.uk is the words www, openkent, org and uk, found by `openkent`;
+# typed as a query, a dotted name or an address becomes the phrase of its words (the
+# fields' `multitoken_query`), so `local.gov.uk` finds the documents that hold it.
+WORD_PATTERN = r"\w+"
 TEXT_ANALYZER = StemmingAnalyzer(expression=WORD_PATTERN)
 SPELL_ANALYZER = RegexTokenizer(expression=WORD_PATTERN) | LowercaseFilter()
 
@@ -186,8 +203,13 @@ def make_schema() -> fields.Schema:
         ref=fields.ID(unique=True, stored=True),
         type=fields.ID(stored=True),
         id=fields.STORED,
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        title=fields.TEXT(
+            analyzer=TEXT_ANALYZER,
+            stored=True,
+            field_boost=TITLE_BOOST,
+            multitoken_query="phrase",
+        ),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, multitoken_query="phrase"),
         # Unstemmed words of title and body: did-you-mean draws its corrections from here.
         spell=fields.TEXT(analyzer=SPELL_ANALYZER, phrase=False),
         group_id=fields.ID(stored=True),
@@ -236,8 +258,11 @@ class WhooshBackend:
     Whoosh searcher is not safe to share between threads mid-query.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, accelerate: bool = True) -> None:
         self.path = Path(path)
+        # Whoosh's private structures are read by the accelerator only, and only when it
+        # was written for the installed Whoosh; else Whoosh's own matchers do the work.
+        self._accelerator = _accelerator(accelerate)
         self._lock = threading.RLock()
         self._ix: index.Index | None = None
         self._searcher = None
@@ -249,23 +274,24 @@ class WhooshBackend:
         self._code_of_group: dict[str, int] = {}
         self._group_of_code: list[str | None] = [None]  # code 0: no group_id
         self._leaves_for: tuple | None = None
-        self._postings = ranking.PostingsCache(POSTINGS_CACHE_BYTES)
-        self._constants: dict = {}  # the ranker's BM25 constants of words, per searcher
-        self._constants_for = 0
         self._serial = 0  # which searcher the caches belong to
         self._parser = self._make_parser()
 
     # --- opening and refreshing -----------------------------------------------------
 
+    @property
+    def accelerated(self) -> bool:
+        """Whether the accelerator reads the index (else Whoosh's own matchers do)."""
+        return self._accelerator is not None
+
     def _index(self) -> index.Index:
         if self._ix is None:
             self.path.mkdir(parents=True, exist_ok=True)
-            storage = FileStorage(str(self.path))
             # Read segments through the file, not a memory map: Whoosh copies each mapped
             # segment file into a BytesIO, so every process that searched held the whole
             # index in memory (docs/architecture.md). The operating system's page cache
             # still keeps the hot parts in memory, shared between processes.
-            storage.supports_mmap = False
+            storage = FileStorage(str(self.path), supports_mmap=False)
             if index.exists_in(str(self.path)):
                 self._ix = storage.open_index()
             else:
@@ -280,55 +306,22 @@ class WhooshBackend:
             return self._searcher
 
     def refresh(self) -> None:
-        """Open a new searcher on the latest commit.
-
-        Not `Searcher.refresh()`: whoosh-reloaded 2.7.5 reuses segment readers by segment
-        id, so a reused reader keeps its old deletions (and merged-away segments come
-        back): replaced documents would show twice. `_open_searcher` reuses a reader only
-        when its segment has the same deletions, never per request.
-        """
+        """Open a new searcher on the latest commit (never `Searcher.refresh()`, which in
+        whoosh-reloaded 2.7.5 keeps a reused segment's old deletions)."""
         with self._lock:
             self._open_searcher()
 
     def _open_searcher(self) -> None:
-        """A searcher on the latest commit, reusing the open readers of unchanged segments.
-
-        Opening a segment reader reads its term index and deletions, and the first search
-        on it reads its columns (`_columns`). A drain commit adds a small segment and
-        perhaps deletes from one or two, so only those are opened; a segment whose
-        deletions changed is opened afresh (its old reader would keep the old deletions).
-        """
-        from whoosh.reading import MultiReader, SegmentReader
-
-        ix = self._index()
+        """A searcher on the latest commit: the accelerator's, which reuses the readers of
+        unchanged segments, or Whoosh's own on readers opened afresh."""
         old = self._searcher
-        reusable = {}
-        if old is not None:
-            for reader, _offset in old.reader().leaf_readers():
-                segment = reader.segment() if hasattr(reader, "segment") else None
-                if segment is not None:
-                    reusable[segment.segment_id()] = reader
-        toc = compat.index_toc(ix)
-        readers = []
-        for segment in toc.segments:
-            reader = reusable.get(segment.segment_id())
-            if reader is not None and reader.segment().deleted_count() == segment.deleted_count():
-                del reusable[segment.segment_id()]
-            else:
-                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-            readers.append(reader)
-        if not readers:
-            top = ix.reader()
-        elif len(readers) == 1:
-            top = readers[0]
+        if self._accelerator is not None:
+            self._searcher = accelerator.open_searcher(self._index(), old)
         else:
-            top = MultiReader(readers, generation=toc.generation)
-        if len(readers) == 1 and top.generation() != toc.generation:
-            top = MultiReader(readers, generation=toc.generation)
-        self._searcher = Searcher(top, weighting=scoring.BM25F(), fromindex=ix)
+            self._searcher = self._index().searcher(weighting=scoring.BM25F())
+            if old is not None:
+                old.close()
         self._serial += 1
-        for reader in reusable.values():  # the old searcher's readers not reused
-            reader.close()
 
     def reopen(self) -> None:
         """Forget the open index (after a reindex swapped the directory)."""
@@ -341,7 +334,8 @@ class WhooshBackend:
             self._segments.clear()
             self._term_cache.clear()
             self._term_bytes = 0
-            self._postings.forget_segments(set())
+            if self._accelerator is not None:
+                self._accelerator.forget_segments(set())
             self._leaves_for = None
 
     def ready(self) -> bool:
@@ -435,10 +429,10 @@ class WhooshBackend:
             hits = []
             limit = page * page_size
             if total and (page - 1) * page_size < total:
-                results = self._rank(searcher, leaves, q, matched, limit)
+                ranked = self._rank(searcher, leaves, q, matched, limit)
                 snippets = _snippets_of(q) if highlight else None
-                for hit in results[(page - 1) * page_size : limit]:
-                    hits.append(self._hit(hit, snippets))
+                for score, docnum in ranked[(page - 1) * page_size : limit]:
+                    hits.append(_hit(searcher.stored_fields(docnum), score, snippets))
             suggestion = self._suggest(searcher, leaves, text, allowed)
             groups = self._top_groups(group_counts)
         return SearchResult(
@@ -461,27 +455,6 @@ class WhooshBackend:
             if codes[code] not in (None, PUBLIC)
         )
         return {group_id: -negated for negated, group_id in heapq.nsmallest(FACET_GROUPS, found)}
-
-    def _hit(self, hit, snippets: Snippets | None) -> Hit:
-        stored = hit.fields()
-        group = stored.get("group_id")
-        body = stored.get("body") or ""
-        snippet = ""
-        if snippets is not None:
-            snippet = snippets.cut(body, maxchars=SNIPPET_CHARS, surround=60)
-        if not snippet:
-            snippet = html.escape(_shorten(body))
-        return Hit(
-            type=stored["type"],
-            id=stored["id"],
-            title=stored.get("label") or stored.get("title") or "",
-            snippet=snippet,
-            group_id=None if group in (None, PUBLIC) else int(group),
-            group_name=stored.get("group_name"),
-            url=stored.get("url") or "",
-            score=round(hit.score, 4),
-            created_at=stored.get("created_at"),
-        )
 
     # --- document sets as bitmaps ---------------------------------------------------
     # Every set of documents is a Python int used as a bitmap per segment (bit d = local
@@ -515,7 +488,8 @@ class WhooshBackend:
                 del self._segments[key]
         for key in [k for k in self._term_cache if k[0] not in live]:
             self._term_bytes -= _size(self._term_cache.pop(key))
-        self._postings.forget_segments(live)
+        if self._accelerator is not None:
+            self._accelerator.forget_segments(live)
         self._allowed_cache.clear()
         self._near_words.clear()
         self._leaves_for = (self._serial, leaves)
@@ -525,7 +499,7 @@ class WhooshBackend:
         """Each document's group (as one character of a string) and type, once a segment."""
         reader = leaf.reader()
         codes = np.zeros(seg.size, dtype=np.uint32)
-        for value, docnums in ranking.field_docnums(reader, "group_id"):
+        for value, docnums in self._field_docnums(reader, "group_id"):
             code = self._code_of_group.get(value)
             if code is None:
                 code = self._code_of_group[value] = len(self._group_of_code)
@@ -534,8 +508,18 @@ class WhooshBackend:
         seg.group_codes = codes
         seg.types = {
             value: _bits_of(docnums, seg.size)
-            for value, docnums in ranking.field_docnums(reader, "type")
+            for value, docnums in self._field_docnums(reader, "type")
         }
+
+    def _field_docnums(self, reader, fieldname: str):
+        """Every word of one field of a segment with its documents: the accelerator's
+        one pass along the term index, or Whoosh's lexicon and matchers a word."""
+        if self._accelerator is not None:
+            return self._accelerator.field_docnums(reader, fieldname)
+        return (
+            (text, _matcher_docnums(reader, fieldname, text))
+            for text in reader.field_terms(fieldname)
+        )
 
     def _type_bits(self, seg: _Segment) -> dict[str, int]:
         return seg.types
@@ -570,10 +554,10 @@ class WhooshBackend:
         if found is not None:
             self._term_cache.move_to_end(key)
             return found
-        if fieldname in ranking.RANKED_FIELDS:
-            docnums = self._postings.get(reader, seg.key, fieldname, text)[0]
+        if self._accelerator is not None:
+            docnums = self._accelerator.docnums(reader, seg.key, fieldname, text)
         else:
-            docnums = ranking.read_postings(reader, fieldname, text)[0]
+            docnums = _matcher_docnums(reader, fieldname, text)
         found = _bits_of(docnums, seg.size)
         self._remember(key, found)
         return found
@@ -609,11 +593,12 @@ class WhooshBackend:
             return seg.full & ~self._bits(seg, leaf, q.query)
         if isinstance(q, query.Every):
             return seg.full
-        if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
+        if isinstance(q, type(query.NullQuery)):
             return 0
         if isinstance(q, query.MultiTerm):  # prefix*, wildcards: the union of their terms
-            if isinstance(q, query.Prefix):  # a segment's words of a prefix are kept
-                words = self._postings.prefix_words(leaf.reader(), seg.key, q)
+            if isinstance(q, query.Prefix) and self._accelerator is not None:
+                # The accelerator keeps a segment's words of a prefix.
+                words = self._accelerator.prefix_words(leaf.reader(), seg.key, q)
                 terms = ((q.fieldname, text) for text in words)
             else:
                 terms = q.expanded_terms(leaf.reader())
@@ -630,56 +615,47 @@ class WhooshBackend:
         return found
 
     def _phrase_or_other_bits(self, seg: _Segment, leaf, q: query.Query) -> int:
-        reader = leaf.reader()
-        if isinstance(q, query.Phrase) and compat.is_plain_segment(reader):
+        if isinstance(q, query.Phrase) and self._accelerator is not None:
             candidates = seg.full
             for word in q.words:
                 candidates &= self._term_bits(seg, leaf, q.fieldname, word)
             if not candidates:
                 return 0
-            return _bits_of(ranking.phrase_docs(reader, q, _mask(candidates, seg.size)), seg.size)
+            found = self._accelerator.phrase_docs(leaf.reader(), q, _mask(candidates, seg.size))
+            if found is not None:
+                return _bits_of(found, seg.size)
         matcher = q.matcher(leaf)  # Whoosh's own, for anything else
         return _bits_of(list(matcher.all_ids()) if matcher.is_active() else (), seg.size)
 
     # --- ranking ----------------------------------------------------------------------
 
     def _rank(self, searcher, leaves, q: query.Query, matched: list[int], limit: int):
-        """The top `limit` of the matching readable documents, by BM25F.
+        """The top `limit` (score, global docnum) of the matching readable documents, by
+        BM25F, best first.
 
-        A query of words, prefixes and phrases (see `_ranking_query`) is ranked in arrays
-        over its words' postings (`ranking.Ranker`), with each phrase's matches from the
-        bitmaps; anything else, such as a negation inside an Or, by Whoosh's matchers."""
+        The accelerator ranks a query of words, prefixes and phrases (see
+        `_ranking_query`) in arrays over its words' postings, with each phrase's matches
+        from the bitmaps; anything else, such as a negation inside an Or, and everything
+        without the accelerator, Whoosh's collector ranks."""
         ranked = _ranking_query(q)
-        if ranking.can_rank(ranked) and all(
-            compat.is_plain_segment(leaf.reader()) for _seg, leaf, _offset in leaves
-        ):
-            segments = [
-                (leaf.reader(), seg.key, self._lengths(seg, leaf), offset, _mask(bits, seg.size))
-                for (seg, leaf, offset), bits in zip(leaves, matched, strict=True)
-                if bits
-            ]
-            if self._constants_for != self._serial:
-                self._constants_for, self._constants = self._serial, {}
+        if self._accelerator is not None:
             by_key = {seg.key: (seg, leaf) for seg, leaf, _offset in leaves}
 
             def phrase_matches(phrase: query.Phrase, key: str) -> np.ndarray:
                 seg, leaf = by_key[key]
                 return _mask(self._bits(seg, leaf, phrase), seg.size)
 
-            ranker = ranking.Ranker(searcher, self._postings, self._constants, phrase_matches)
-            top = ranker.top(ranked, segments, limit)
-            return Results(searcher, ranked, top)
-        return _top(searcher, ranked, self._filter(leaves, matched), limit, quality=True)
-
-    @staticmethod
-    def _lengths(seg: _Segment, leaf) -> dict:
-        """The segment's title and body lengths, read once while the segment lives."""
-        if seg.lengths is None:
-            seg.lengths = {
-                name: ranking.field_length_bytes(leaf.reader(), name, seg.size)
-                for name in ranking.RANKED_FIELDS
-            }
-        return seg.lengths
+            segments = [
+                (leaf.reader(), seg.key, offset, _mask(bits, seg.size))
+                for (seg, leaf, offset), bits in zip(leaves, matched, strict=True)
+                if bits
+            ]
+            top = self._accelerator.top(searcher, ranked, segments, limit, phrase_matches)
+            if top is not None:
+                return top
+        allow = self._filter(leaves, matched)
+        results = _top(searcher, _prefixes_by_bm25(ranked), allow, limit, quality=True)
+        return [(hit.score, hit.docnum) for hit in results]
 
     @staticmethod
     def _filter(leaves, bits: list[int]) -> _Flags:
@@ -784,8 +760,9 @@ class WhooshBackend:
         Whoosh's writer sorts postings in memory and, past `limitmb`, pickles sorted runs to
         disk and merges them back: a third of the build time. So the build commits a new
         writer every `postings_per_segment` postings (per writer process) with a limit
-        above that, and nothing ever spills: ~2 KB of memory per document per process, a
-        few hundred MB each. With `procs` > 1 each commit writes one segment per process
+        above that, and nothing ever spills: up to ~0.9 GB of each writer process's own
+        memory before a commit (docs/architecture.md). With `procs` > 1 each commit writes
+        one segment per process
         (`multisegment`), so the index ends with a dozen segments; searches read them as
         one (merging them would cost as much again as the build).
         """
@@ -834,6 +811,53 @@ class WhooshBackend:
 _STOP_WORDS = frozenset({"and", "the", "for", "with", "from", "that", "this", "not"})
 
 
+def _hit(stored: dict, score: float, snippets: Snippets | None) -> Hit:
+    group = stored.get("group_id")
+    body = stored.get("body") or ""
+    snippet = ""
+    if snippets is not None:
+        snippet = snippets.cut(body, maxchars=SNIPPET_CHARS, surround=60)
+    if not snippet:
+        snippet = html.escape(_shorten(body))
+    return Hit(
+        type=stored["type"],
+        id=stored["id"],
+        title=stored.get("label") or stored.get("title") or "",
+        snippet=snippet,
+        group_id=None if group in (None, PUBLIC) else int(group),
+        group_name=stored.get("group_name"),
+        url=stored.get("url") or "",
+        score=round(score, 4),
+        created_at=stored.get("created_at"),
+    )
+
+
+def _matcher_docnums(reader, fieldname: str, text) -> np.ndarray:
+    """One word's documents in one segment (deleted ones left out), by Whoosh's matcher."""
+    if (fieldname, text) not in reader:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromiter(reader.postings(fieldname, text).all_ids(), dtype=np.int64)
+
+
+def _accelerator(wanted: bool) -> accelerator.Accelerator | None:
+    """The accelerator when it is wanted and fits the installed Whoosh, saying which."""
+    written_for = ", ".join(f"{name} {v}" for name, v in accelerator.WRITTEN_FOR.items())
+    if not wanted:
+        log.info("search: Whoosh backend without its accelerator (HUB_SEARCH_ACCELERATOR=off)")
+        return None
+    reason = accelerator.check()
+    if reason is not None:
+        log.warning(
+            "search: Whoosh backend WITHOUT its accelerator, written for %s: %s. Whoosh's "
+            "own matchers rank every query: the same results, slower on common words.",
+            written_for,
+            reason,
+        )
+        return None
+    log.info("search: Whoosh backend with its accelerator (%s)", written_for)
+    return accelerator.Accelerator(POSTINGS_CACHE_BYTES)
+
+
 def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -858,11 +882,11 @@ def _distance(a: str, b: str) -> int:
 
 class _Segment:
     """What searches reuse of one segment while it lives: its size, each document's group
-    (a number per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type, the
-    ranked fields' length bytes, and (per searcher) the bitmap of its documents that are
-    not deleted."""
+        (a number per docnum, coded by `WhooshBackend._code_of_group`), a bitmap per type, the
+    X the bitmap of its documents that are
+        not deleted."""
 
-    __slots__ = ("key", "size", "full", "live", "group_codes", "types", "lengths")
+    __slots__ = ("key", "size", "full", "live", "group_codes", "types")
 
     def __init__(self, key: str, size: int) -> None:
         self.key = key
@@ -871,7 +895,6 @@ class _Segment:
         self.live = self.full
         self.group_codes = np.zeros(0, dtype=np.uint32)
         self.types: dict[str, int] = {}
-        self.lengths: dict | None = None  # field -> each document's length, for ranking
 
 
 class _Flags(DocIdSet):
@@ -950,6 +973,14 @@ def _ranking_query(q: query.Query, required: bool = True) -> query.Query:
         parts = [_ranking_query(c, required=False) for c in q.subqueries]
         return query.Or(parts, boost=q.boost)
     return q
+
+
+def _prefixes_by_bm25(q: query.Query) -> query.Query:
+    """`q` with each prefix ranked as the Or of its words by BM25F, as the accelerator
+    ranks it (Whoosh gives a prefix's matches a constant score in small segments)."""
+    if isinstance(q, query.Prefix):
+        return query.Prefix(q.fieldname, q.text, boost=q.boost, constantscore=False)
+    return q.apply(_prefixes_by_bm25)
 
 
 def _snippets_of(q: query.Query) -> Snippets:

@@ -25,7 +25,8 @@ log = logging.getLogger("hub.search")
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["hub_search"] = WhooshBackend(index_path(app))
+    accelerate = app.config["HUB_SEARCH_ACCELERATOR"] == "on"
+    app.extensions["hub_search"] = WhooshBackend(index_path(app), accelerate=accelerate)
     app.extensions.setdefault("hub_readiness", {})["search"] = lambda: backend().ready()
 
 
@@ -154,7 +155,7 @@ def rebuild(progress: Callable[[int], None] | None = None, procs: int = 2) -> in
     path = index_path()
     building = path.with_name(f"index.building-{os.getpid()}")
     mark = db.session.scalar(select(func.max(OutboxEvent.id))) or 0
-    count = WhooshBackend.build(building, documents.all_batches(), procs=procs, progress=progress)
+    count = backend().build(building, documents.all_batches(), procs=procs, progress=progress)
     old = path.with_name(f"index.old-{os.getpid()}-{int(time.time())}")
     if path.exists():
         path.rename(old)

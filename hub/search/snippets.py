@@ -38,11 +38,9 @@ class Snippets:
         self._candidates = None
         if starts:
             alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-            # Whole tokens as the index makes them (WORD_PATTERN: words joined by single
-            # dots are one token), so "hull" is not marked inside "hull.gov.uk".
-            self._candidates = re.compile(
-                rf"(?<!\w)(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE
-            )
+            # Whole tokens as the index makes them (WORD_PATTERN: a dot ends a word, so
+            # "hull" is marked inside "hull.gov.uk").
+            self._candidates = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, what matched) of every searched word in `text`, in order."""

@@ -3,6 +3,8 @@ deleted and merged documents must still show exactly once, or not at all."""
 
 from __future__ import annotations
 
+import pytest
+
 from hub.search.backend import SearchDoc, WhooshBackend
 
 
@@ -16,8 +18,9 @@ def _ids(backend: WhooshBackend, text: str, groups: set[int] = frozenset()) -> l
     return sorted(hit.id for hit in result.hits)
 
 
-def test_replaced_deleted_and_merged_documents_show_once(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
+@pytest.mark.parametrize("accelerate", [True, False])
+def test_replaced_deleted_and_merged_documents_show_once(tmp_path, accelerate):
+    backend = WhooshBackend(tmp_path / "index", accelerate=accelerate)
     backend.index([_doc(n, "pelican survey") for n in range(1, 6)])
     backend.index([_doc(n, "pelican survey") for n in range(6, 9)])  # a second segment
     assert _ids(backend, "pelican") == list(range(1, 9))
@@ -48,10 +51,11 @@ def test_replaced_deleted_and_merged_documents_show_once(tmp_path):
     assert _ids(backend, "pelican", {4}) == [3, 5, 6, 8, 9]
 
 
-def test_a_second_process_sees_writes(tmp_path):
+@pytest.mark.parametrize("accelerate", [True, False])
+def test_a_second_process_sees_writes(tmp_path, accelerate):
     """A backend that did not write notices a new generation and reopens."""
     writer = WhooshBackend(tmp_path / "index")
-    reader = WhooshBackend(tmp_path / "index")
+    reader = WhooshBackend(tmp_path / "index", accelerate=accelerate)
     writer.index([_doc(1, "kestrel")])
     assert _ids(reader, "kestrel") == [1]
     writer.index([_doc(1, "osprey")])

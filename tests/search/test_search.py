@@ -194,11 +194,36 @@ def test_snippets_mark_words_a_prefix_search_found_and_only_whole_tokens(factory
         owner, group, "Contacts", "Write to housing@leeds.gov.uk about housing in Leeds."
     )
     assert "<mark>housing</mark> in" in _snippet(owner, "hous*", thread)
-    # The address is one word to the index: searching "leeds" does not find it there.
-    assert _snippet(owner, "leeds", thread).endswith(
-        "@leeds.gov.uk about housing in <mark>Leeds</mark>."
+    # Inside the address "housing" and "leeds" are words too.
+    assert "to <mark>housing</mark>@leeds" in _snippet(owner, "hous*", thread)
+    assert "@<mark>leeds</mark>.gov.uk" in _snippet(owner, "lee*", thread)
+    assert "@<mark>leeds</mark>.gov.uk about housing in <mark>Leeds</mark>." in _snippet(
+        owner, "leeds", thread
     )
-    assert "@<mark>leeds.gov.uk</mark> about" in _snippet(owner, "leeds.gov.uk", thread)
+    assert "@<mark>leeds</mark>.<mark>gov</mark>.<mark>uk</mark> about" in _snippet(
+        owner, "leeds.gov.uk", thread
+    )
+
+
+def test_words_inside_web_and_email_addresses_and_dotted_names_are_words(factory):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    site = start_thread(owner, group, "Open data", "The portal is at www.openkent.org.uk now.")
+    mail = start_thread(owner, group, "Contacts", "Write to j.smith@kent.gov.uk about parking.")
+    domain = start_thread(owner, group, "Domains", "Every council has a local.gov.uk address.")
+    apart = start_thread(owner, group, "Kent", "Kent and the UK: local gov guidance, uk wide.")
+
+    assert ("thread", site) in refs(search(owner, "openkent"))
+    assert "www.<mark>openkent</mark>.org.uk" in _snippet(owner, "openkent", site)
+    assert ("thread", mail) in refs(search(owner, "smith"))
+    assert {("thread", mail), ("thread", apart)} <= refs(search(owner, "kent"))
+    # A dotted name typed as a query is the phrase of its words: it finds the address,
+    # not a text holding the same words apart.
+    assert refs(search(owner, "local.gov.uk")) == {("thread", domain)}
+    assert refs(search(owner, "j.smith@kent.gov.uk")) == {("thread", mail)}
+    assert refs(search(owner, "kent.gov.uk")) == {("thread", mail)}
+    assert refs(search(owner, '"a local.gov.uk address"')) == {("thread", domain)}
+    assert refs(search(owner, "www.openkent.org.uk -parking")) == {("thread", site)}
 
 
 def test_pagination(factory):

@@ -1,13 +1,22 @@
-"""BM25F ranking of a set of matching documents, in arrays instead of Whoosh's matchers.
+"""The Whoosh accelerator: the one module that reads whoosh-reloaded's private structures.
 
 Whoosh scores a query by walking every posting of every query word in Python, one call
-per posting, too slow for common words (docs/architecture.md, "Search"). The matches are
-already known here (the backend's bitmaps), so ranking needs only each query word's
-postings (document numbers and term weights, one read a word) and each
-document's field length, and BM25F in NumPy over whole posting lists: the same formula,
-constants and field lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the same
-scores. Decoded postings are kept in a byte-budgeted LRU, since the common words of local
-government ("council", "social", "care") recur in most queries.
+per posting, too slow for common words (docs/architecture.md, "Search"). The backend
+already knows the matches (its bitmaps), so ranking needs only each query word's postings
+(document numbers and term weights, one read a word) and each document's field length,
+and BM25F in NumPy over whole posting lists: the same formula, constants and field
+lengths Whoosh uses (`whoosh.scoring.BM25FScorer`), so the same scores. To get them fast
+this module reads Whoosh 3's on-disk format itself: posting blocks (pickled, cut where the
+positions begin), positions matched by their pickled bytes, the terms reader
+(`reader._terms`), the stored field lengths (`reader._perdoc`), the index's table of
+contents (`ix._read_toc()`), and it opens `SegmentReader`s itself to reuse unchanged ones.
+
+None of that is promised by Whoosh. So the backend uses this module only when `check()`
+finds no reason not to: the installed fork at the version it was written for
+(`WRITTEN_FOR`, the same as setup.cfg's pin), its default codec the one it parses, and a
+small index it writes in memory read back here exactly as Whoosh's own matchers read it.
+Otherwise, or with `HUB_SEARCH_ACCELERATOR=off`, the backend searches with Whoosh's
+public matchers and searcher: the same hits, slower.
 
 Only queries made of terms, prefixes and phrases of the ranked fields, `And` and `Or`
 can be ranked this way (`can_rank`); the backend ranks anything else (a negation inside an
@@ -16,7 +25,8 @@ where the phrase matches; which documents it matches the backend has worked out 
 positions already, and tells the ranker (`phrase_matches`). One difference, on purpose: a
 prefix ranks as the Or of its words by BM25F everywhere, where Whoosh gives each match a
 constant score in segments of 5,000 documents or fewer (so new documents, which sit in
-small segments, sank to the bottom).
+small segments, sank to the bottom). The backend ranks prefixes that way without the
+accelerator too.
 
 Callers hold the backend's lock: the segments' files are read through shared file
 objects, and the caches are not locked themselves.
@@ -30,13 +40,24 @@ import struct
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from itertools import chain
 
 import numpy as np
-from whoosh import query
+from whoosh import fields, query, scoring
+from whoosh.codec import default_codec, whoosh3
+from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
+from whoosh.filedb.filestore import RamStorage
+from whoosh.reading import MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from hub import compat
+# The distribution whose private structures this module reads, at the version it was
+# written for (setup.cfg pins the same), and the codec whose files it parses. Moving to
+# another version or fork: see docs/architecture.md, "The Whoosh accelerator".
+WRITTEN_FOR = {"Whoosh-Reloaded": "2.7.5"}
+CODEC = W3Codec
 
 RANKED_FIELDS = ("title", "body")
 # byte_to_length for every length byte. (A document with a posting in a field has a
@@ -94,7 +115,7 @@ class PostingsCache:
         words = self._kept(key)
         if words is None:
             field = reader.schema[q.fieldname]
-            words = tuple(field.from_bytes(word) for word in compat.prefix_words(q, reader) if word)
+            words = tuple(field.from_bytes(word) for word in _prefix_words(q, reader) if word)
             self._keep(key, words, _ENTRY_BYTES + _WORD_BYTES * len(words))
         return words
 
@@ -139,7 +160,7 @@ def read_postings(reader, fieldname: str, text: str | bytes) -> tuple[np.ndarray
     documents out), and so do postings Whoosh keeps inline in the term's entry."""
     if (fieldname, text) not in reader:
         return _EMPTY
-    if not compat.is_plain_segment(reader):
+    if not is_plain_segment(reader):
         return _from_matcher(reader.postings(fieldname, text))
     blocks = _blocks(reader, fieldname, text, values=False)
     if blocks is None:
@@ -177,13 +198,13 @@ def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
     in one pass along the term index and one read of the field's postings. A segment's
     group and type of each document are built from these when it is first opened:
     ~12,000 words at full scale, too many to look up one at a time (docs/architecture.md)."""
-    if not compat.is_plain_segment(reader):
+    if not is_plain_segment(reader):
         for text in reader.field_terms(fieldname):
             yield text, read_postings(reader, fieldname, text)[0]
         return
     field = reader.schema[fieldname]
     entries = []
-    terms = compat.segment_terms(reader)
+    terms = _segment_terms(reader)
     for (name, btext), info in terms.items_from(fieldname, b""):
         if name != fieldname:
             break
@@ -191,7 +212,7 @@ def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
     extents = [_extent(info) for _text, info in entries if not info.is_inlined()]
     start = min((offset for offset, _length in extents), default=0)
     end = max((offset + length for offset, length in extents), default=0)
-    raw = compat.postings_bytes(terms, start, end - start) if extents else b""
+    raw = _postings_bytes(terms, start, end - start) if extents else b""
     for text, info in entries:
         if info.is_inlined():
             yield text, np.array(info.inlined_postings()[0], dtype=np.int32)
@@ -217,12 +238,12 @@ def _blocks(reader, fieldname: str, text: str | bytes, values: bool = True):
     through the file (see `WhooshBackend._index`), where the matcher's reads of each
     block's header cost a call a few bytes."""
     btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    terms = compat.segment_terms(reader)
+    terms = _segment_terms(reader)
     info = terms.term_info(fieldname, btext)
     if info.is_inlined():
         return None
     offset, length = _extent(info)
-    raw = compat.postings_bytes(terms, offset, length)
+    raw = _postings_bytes(terms, offset, length)
     return _parse_blocks(raw, values)
 
 
@@ -279,7 +300,7 @@ def _without_values(data: bytes, count: int):
 
 def _matcher(reader, fieldname: str, text: str | bytes):
     btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    terms = compat.segment_terms(reader)
+    terms = _segment_terms(reader)
     return terms.matcher(fieldname, btext, reader.schema[fieldname].format)
 
 
@@ -434,7 +455,7 @@ def field_length_bytes(reader, fieldname: str, size: int) -> np.ndarray:
     """Each document's length of one field as Whoosh stores it: one byte, which
     `_LENGTH_OF_BYTE` decodes as Whoosh's scorer does."""
     codes = np.zeros(size, dtype=np.uint8)
-    stored = compat.field_length_bytes(reader, fieldname, size)
+    stored = _stored_length_bytes(reader, fieldname, size)
     codes[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
     return codes
 
@@ -543,3 +564,227 @@ class Ranker:
             scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
             found = self._constants[key] = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
         return found
+
+
+# --- whether it may be used -----------------------------------------------------------
+
+
+@cache  # the installed Whoosh does not change while the process runs; tests build many apps
+def check() -> str | None:
+    """Why the accelerator must not be used with the installed Whoosh, or None when it
+    may: the version it was written for, the codec it parses, and a small index read
+    back here exactly as Whoosh's own matchers read it."""
+    for name, expected in WRITTEN_FOR.items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            return f"{name} is not installed as a distribution; it was written for {expected}"
+        if installed != expected:
+            return f"{name} {installed} is installed; it was written for {expected}"
+    codec = default_codec()
+    if type(codec) is not CODEC:
+        return f"Whoosh writes with {type(codec).__name__}; it reads {CODEC.__name__}'s files"
+    try:
+        return _reads_as_whoosh_does()
+    except Exception as error:  # any failure to parse means the format is not the one known
+        return f"reading a test index failed: {error!r}"
+
+
+def _reads_as_whoosh_does() -> str | None:
+    """Write a small index in memory (several posting blocks, positions past 255, inline
+    postings, a deletion) and compare what this module reads with Whoosh's matchers."""
+    ix = RamStorage().create_index(fields.Schema(body=fields.TEXT(), kind=fields.ID()))
+    writer = ix.writer()
+    for n in range(200):
+        words = ["council"] * (1 + n % 3) + ["care"] * (n % 2)
+        words += ["word"] * (300 if n == 5 else n % 4)  # positions past 255 once
+        words += ["social", "care"] if n % 7 == 0 else []
+        writer.add_document(body=" ".join(words), kind=f"k{n % 5}")
+    writer.add_document(body="rare", kind="k9")
+    writer.commit()
+    writer = ix.writer()
+    writer.delete_document(3)
+    writer.commit()
+    with ix.reader() as reader:
+        if not is_plain_segment(reader):
+            return "Whoosh's segment reader is not the kind it parses"
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        live[list(reader.all_doc_ids())] = True
+        everywhere = np.ones(size, dtype=np.uint8)
+        for word in ("council", "care", "word", "social", "rare"):
+            expected_ids, expected_weights = _from_matcher(reader.postings("body", word))
+            ids, weights = read_postings(reader, "body", word)
+            kept = live[ids]
+            if not (
+                np.array_equal(ids[kept], expected_ids)
+                and np.array_equal(weights[kept], expected_weights)
+            ):
+                return f"the postings of {word!r} read differently"
+            keys = _position_keys(reader, "body", word, everywhere)
+            if keys[live[keys >> 32]].tolist() != _matcher_position_keys(reader, word):
+                return f"the positions of {word!r} read differently"
+        for kind in ("k0", "k9"):
+            docnums = dict(field_docnums(reader, "kind"))[kind]
+            if docnums[live[docnums]].tolist() != list(reader.postings("kind", kind).all_ids()):
+                return f"the documents of {kind!r} read differently"
+        lengths = _LENGTH_OF_BYTE[field_length_bytes(reader, "body", size)]
+        for docnum in np.flatnonzero(live).tolist():
+            if lengths[docnum] != reader.doc_field_length(docnum, "body"):
+                return "the stored field lengths read differently"
+    return None
+
+
+def _matcher_position_keys(reader, word: str) -> list[int]:
+    """docnum << 32 | position of each position of `word`, from Whoosh's matcher."""
+    found = []
+    matcher = reader.postings("body", word)
+    while matcher.is_active():
+        found.extend((matcher.id() << 32) | p for p in matcher.value_as("positions"))
+        matcher.next()
+    return found
+
+
+# --- Whoosh's private structures -------------------------------------------------------
+
+
+def is_plain_segment(reader) -> bool:
+    """Whether the reader is one Whoosh 3 segment, whose postings this module parses."""
+    return isinstance(reader, SegmentReader) and isinstance(reader._terms, W3TermsReader)
+
+
+def _segment_terms(reader):
+    """A segment reader's terms reader (term infos, postings file, matchers)."""
+    return reader._terms
+
+
+def _postings_bytes(terms, offset: int, length: int) -> bytes:
+    """`length` bytes of the segment's postings file from `offset`, in one read."""
+    return terms._postfile.get(offset, length)
+
+
+def _prefix_words(q: query.Prefix, reader):
+    """The segment's words (as bytes) that a prefix query expands to."""
+    return q._btexts(reader)
+
+
+def _stored_length_bytes(reader, fieldname: str, count: int) -> bytes:
+    """The first `count` documents' stored lengths of one field, a byte each (b"" when the
+    segment keeps none)."""
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return b""
+    return column._dbfile.get(column._basepos, min(column._count, count))
+
+
+def open_searcher(ix, old: Searcher | None) -> Searcher:
+    """A searcher on the latest commit, reusing the open readers of unchanged segments.
+
+    Not `Searcher.refresh()`: whoosh-reloaded 2.7.5 reuses segment readers by segment id,
+    so a reused reader keeps its old deletions (and merged-away segments come back):
+    replaced documents would show twice. Opening a segment reader reads its term index
+    and deletions, and the first search on it reads its columns: a drain commit adds a
+    small segment and perhaps deletes from one or two, so only those are opened; a
+    segment whose deletions changed is opened afresh. The old searcher's readers not
+    reused are closed.
+    """
+    reusable = {}
+    if old is not None:
+        for reader, _offset in old.reader().leaf_readers():
+            segment = reader.segment()
+            if segment is not None:
+                reusable[segment.segment_id()] = reader
+    toc = ix._read_toc()
+    readers = []
+    for segment in toc.segments:
+        reader = reusable.get(segment.segment_id())
+        if reader is not None and reader.segment().deleted_count() == segment.deleted_count():
+            del reusable[segment.segment_id()]
+        else:
+            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+        readers.append(reader)
+    if not readers:
+        top = ix.reader()
+    elif len(readers) == 1 and readers[0].generation() == toc.generation:
+        top = readers[0]
+    else:
+        top = MultiReader(readers, generation=toc.generation)
+    searcher = Searcher(top, weighting=scoring.BM25F(), fromindex=ix)
+    for reader in reusable.values():
+        reader.close()
+    return searcher
+
+
+# --- what the backend uses -------------------------------------------------------------
+
+
+class Accelerator:
+    """One backend's reads of postings, positions and field lengths, and its ranking,
+    with their caches. Segments this cannot parse (another codec) are read through
+    Whoosh's matchers, and a query `can_rank` refuses is left to Whoosh (`top` answers
+    None)."""
+
+    def __init__(self, postings_cache_bytes: int) -> None:
+        self._postings = PostingsCache(postings_cache_bytes)
+        self._lengths: dict[str, dict[str, np.ndarray]] = {}  # segment key -> field lengths
+        self._constants: dict = {}  # BM25 constants of words, for `_constants_for`
+        self._constants_for: Searcher | None = None
+
+    def docnums(self, reader, segment_key: str, fieldname: str, text: str) -> np.ndarray:
+        """One word's documents in one segment (deleted ones included); the ranked
+        fields' postings are kept for ranking."""
+        if fieldname in RANKED_FIELDS:
+            return self._postings.get(reader, segment_key, fieldname, text)[0]
+        return read_postings(reader, fieldname, text)[0]
+
+    def prefix_words(self, reader, segment_key: str, q: query.Prefix) -> tuple[str, ...]:
+        return self._postings.prefix_words(reader, segment_key, q)
+
+    @staticmethod
+    def field_docnums(reader, fieldname: str) -> Iterator[tuple[str, np.ndarray]]:
+        return field_docnums(reader, fieldname)
+
+    @staticmethod
+    def phrase_docs(reader, phrase: query.Phrase, candidates: np.ndarray) -> np.ndarray | None:
+        """The docnums among `candidates` where the phrase stands; None when the segment
+        is not one this module parses."""
+        if not is_plain_segment(reader):
+            return None
+        return phrase_docs(reader, phrase, candidates)
+
+    def top(
+        self,
+        searcher: Searcher,
+        q: query.Query,
+        segments,
+        limit: int,
+        phrase_matches: Callable[[query.Phrase, str], np.ndarray],
+    ) -> list[tuple[float, int]] | None:
+        """The top `limit` (score, global docnum) of the matches, or None when `q` or a
+        segment is not one this module ranks. `segments`: (reader, key, docnum offset,
+        matching docnums as one 0 or 1 each) per segment with matches."""
+        if not can_rank(q) or not all(is_plain_segment(s[0]) for s in segments):
+            return None
+        if self._constants_for is not searcher:
+            self._constants_for, self._constants = searcher, {}
+        with_lengths = [
+            (reader, key, self._field_lengths(reader, key, len(matches)), offset, matches)
+            for reader, key, offset, matches in segments
+        ]
+        ranker = Ranker(searcher, self._postings, self._constants, phrase_matches)
+        return ranker.top(q, with_lengths, limit)
+
+    def _field_lengths(self, reader, key: str, size: int) -> dict[str, np.ndarray]:
+        """The segment's title and body lengths, read once while the segment lives."""
+        found = self._lengths.get(key)
+        if found is None:
+            found = self._lengths[key] = {
+                name: field_length_bytes(reader, name, size) for name in RANKED_FIELDS
+            }
+        return found
+
+    def forget_segments(self, live_keys: set[str]) -> None:
+        """Drop what is kept of segments no longer in the index."""
+        self._postings.forget_segments(live_keys)
+        for key in [k for k in self._lengths if k not in live_keys]:
+            del self._lengths[key]
