@@ -118,7 +118,7 @@ def search(user, args: dict) -> dict:
             }
         )
     facet_groups = sorted(result.group_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {
+    found = {
         "total": result.total,
         "page": args["page"],
         "page_size": args["page_size"],
@@ -132,6 +132,9 @@ def search(user, args: dict) -> dict:
         },
         "suggestion": result.suggestion,
     }
+    if result.extra.get("total_exact") is False:
+        found["total_exact"] = False  # a lower bound (API.md); absent when exact
+    return found
 
 
 # --- writing: the outbox handler --------------------------------------------------------

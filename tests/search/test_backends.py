@@ -8,6 +8,7 @@ engine itself does not depend on the database, so the suite does not run a third
 """
 
 import pytest
+import sqlalchemy as sa
 
 from hub import outbox
 from hub.extensions import db
@@ -113,3 +114,26 @@ def test_a_large_total_is_exact_or_says_it_is_a_lower_bound(factory, search_back
     result = search(owner, "potholes")
     assert result["total"] == 1
     assert result.get("total_exact", True) is True
+
+
+def test_beyond_ten_thousand_matches_the_total_is_a_flagged_lower_bound(app, factory, database):
+    if database != "postgresql":
+        pytest.skip("Whoosh counts every match exactly")
+    from hub.search.postgres import EXACT_TOTAL
+
+    reader = factory.person()
+    with app.app_context():  # written in one statement: through the API it would take minutes
+        db.session.execute(
+            sa.text(
+                "INSERT INTO search_documents (ref, type, item_id, group_id, title, body, "
+                "tags, parents, url, stamp, words, tsv) SELECT 'post:' || n, 'post', n, 0, "
+                "'', 'Gritting routes.', '{}', '{}', '', '', '{}', "
+                "to_tsvector('english', 'Gritting routes.') FROM generate_series(1, :n) AS n"
+            ),
+            {"n": EXACT_TOTAL + 2},
+        )
+        db.session.commit()
+    result = search(reader, "gritting")
+    assert (result["total"], result["total_exact"]) == (EXACT_TOTAL + 1, False)
+    assert result["facets"]["type"] == {"post": EXACT_TOTAL + 1}
+    assert len(result["items"]) == 20
