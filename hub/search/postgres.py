@@ -240,6 +240,27 @@ def parse(text: str) -> tuple[str, dict, Snippets]:
     return " && ".join(parts), params, Snippets(stems, prefixes)
 
 
+def counts_sql(tsquery: str, where: str) -> str:
+    """Matches by type and group, over at most :bound of them."""
+    return (
+        f"WITH q AS (SELECT {tsquery} AS q) "
+        "SELECT type, group_id, count(*) FROM (SELECT d.type, d.group_id "
+        f"FROM search_documents d, q WHERE {where} LIMIT :bound) m GROUP BY 1, 2"
+    )
+
+
+def hits_sql(tsquery: str, where: str) -> str:
+    """One page of matches, best first."""
+    return (
+        f"WITH q AS (SELECT {tsquery} AS q) "
+        "SELECT d.type, d.item_id, d.title, d.label, d.body, d.group_id, d.group_name, "
+        f"d.url, d.created_at, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.q, 1) AS score "
+        f"FROM search_documents d, q WHERE {where} "
+        "ORDER BY score DESC, d.created_at DESC NULLS LAST, d.ref "
+        "LIMIT :limit OFFSET :offset"
+    )
+
+
 # --- the backend ------------------------------------------------------------------------------
 
 
@@ -378,15 +399,10 @@ class PostgresBackend:
         suggestion = self._suggest(text, allowed_group_ids)
         if not tsquery:
             return SearchResult(0, [], {}, {}, suggestion=suggestion)
-        where, params = self._where(tsquery, params, allowed_group_ids, group_id, tag)
+        where, params = self.where(tsquery, params, allowed_group_ids, group_id, tag)
         wanted = [t for t in types if t in TYPES]
         counted = db.session.execute(
-            sa.text(
-                f"WITH q AS (SELECT {tsquery} AS q) "
-                "SELECT type, group_id, count(*) FROM (SELECT d.type, d.group_id "
-                f"FROM search_documents d, q WHERE {where} LIMIT :bound) m GROUP BY 1, 2"
-            ),
-            {**params, "bound": EXACT_TOTAL + 1},
+            sa.text(counts_sql(tsquery, where)), {**params, "bound": EXACT_TOTAL + 1}
         ).all()
         exact = sum(n for _t, _g, n in counted) <= EXACT_TOTAL
         type_counts: Counter = Counter()
@@ -416,7 +432,8 @@ class PostgresBackend:
         return result
 
     @staticmethod
-    def _where(tsquery, params, allowed, group_id, tag) -> tuple[str, dict]:
+    def where(tsquery, params, allowed, group_id=None, tag=None) -> tuple[str, dict]:
+        """The WHERE of a search (words, permission, filters) and its parameters."""
         where = "d.tsv @@ q.q AND d.group_id = ANY(:allowed)"
         params = {**params, "allowed": sorted({PUBLIC_GROUP, *allowed})}
         if group_id is not None:
@@ -433,14 +450,7 @@ class PostgresBackend:
             where += " AND d.type = ANY(:types)"
             params = {**params, "types": types}
         return db.session.execute(
-            sa.text(
-                f"WITH q AS (SELECT {tsquery} AS q) "
-                "SELECT d.type, d.item_id, d.title, d.label, d.body, d.group_id, d.group_name, "
-                f"d.url, d.created_at, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.q, 1) AS score "
-                f"FROM search_documents d, q WHERE {where} "
-                "ORDER BY score DESC, d.created_at DESC NULLS LAST, d.ref "
-                "LIMIT :limit OFFSET :offset"
-            ),
+            sa.text(hits_sql(tsquery, where)),
             {**params, "limit": page_size, "offset": (page - 1) * page_size},
         ).all()
 
@@ -494,7 +504,7 @@ class PostgresBackend:
         tsquery, params, _snippets = parse(out)
         if not tsquery:
             return None
-        where, params = self._where(tsquery, params, set(groups), None, None)
+        where, params = self.where(tsquery, params, set(groups), None, None)
         found = db.session.scalar(
             sa.text(
                 f"WITH q AS (SELECT {tsquery} AS q) "

@@ -137,3 +137,36 @@ def test_beyond_ten_thousand_matches_the_total_is_a_flagged_lower_bound(app, fac
     assert (result["total"], result["total_exact"]) == (EXACT_TOTAL + 1, False)
     assert result["facets"]["type"] == {"post": EXACT_TOTAL + 1}
     assert len(result["items"]) == 20
+
+
+def test_postgres_search_says_what_to_install_when_pg_trgm_is_missing(database, tmp_path):
+    if database != "postgresql":
+        pytest.skip("the PostgreSQL backend runs on PostgreSQL")
+    import uuid
+
+    from hub import create_app
+    from hub.search.postgres import SearchUnavailable
+    from tests.conftest import POSTGRES_URL, require_postgres
+
+    require_postgres()
+    name = f"hub_no_trgm_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        bare = create_app(
+            {
+                "HUB_ENV": "testing",
+                "HUB_DATA_DIR": str(tmp_path),
+                "SQLALCHEMY_DATABASE_URI": POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}",
+            }
+        )
+        with bare.app_context():
+            with pytest.raises(SearchUnavailable, match="pg_trgm.*postgresql-contrib"):
+                service.backend().search("anything", set())
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
