@@ -325,7 +325,7 @@ def run_seeded(args) -> dict:
     from hub import create_app
     from hub.auth.models import User
     from hub.extensions import db
-    from hub.groups.service import readable_group_ids
+    from hub.groups.access import readable_group_ids
     from hub.search import documents, service
 
     data_dir = Path(args.data_dir).resolve()
@@ -363,7 +363,10 @@ def run_postgres(out: dict, args, data_dir: Path) -> None:
     allowed, queries = out["allowed"], out["queries"]
     with app.app_context():
         backend = service.backend()
-        if not args.no_reindex:
+        # `flask hub seed` ends with a reindex (its log gives the time): only an empty
+        # table is filled here.
+        empty = db.session.scalar(sa_text("SELECT NOT EXISTS (SELECT 1 FROM search_documents)"))
+        if empty:
             print("Reindexing PostgreSQL (flask hub reindex's rebuild) ...", flush=True)
             started = time.perf_counter()
             count = service.rebuild()
