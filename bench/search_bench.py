@@ -1,5 +1,8 @@
 """Search benchmark: Whoosh (the hub's backend) beside SQLite FTS5 on the same texts.
 
+With --data-dir on a PostgreSQL database (HUB_DATABASE_URL), the PostgreSQL backend runs
+too, on the same data, person and queries, with the plans of its slowest queries.
+
     .venv/bin/python bench/search_bench.py --docs 100000          # medium
     .venv/bin/python bench/search_bench.py --docs 330000          # Knowledge Hub scale
 
@@ -274,7 +277,7 @@ def _post_until_found(client, headers, group, writes: int, prefix: str):
     return delays, made_ids
 
 
-def measure_freshness_seeded(data_dir: Path, writes: int) -> list[float]:
+def measure_freshness_seeded(data_dir: Path, writes: int, backend: str) -> list[float]:
     """On the seeded data set: the benchmark member posts threads in one of their groups
     (POST over the app, embedded drain thread), polls GET /search until each is found,
     then deletes them again so the data set stays as it was."""
@@ -288,6 +291,7 @@ def measure_freshness_seeded(data_dir: Path, writes: int) -> list[float]:
     app = create_app(
         {
             "HUB_DATA_DIR": str(data_dir),
+            "HUB_SEARCH_BACKEND": backend,
             "HUB_OUTBOX_DRAIN": "thread",
             "RATELIMIT_STORAGE_URI": "memory://",
             "RATELIMIT_ENABLED": False,
@@ -325,7 +329,7 @@ def run_seeded(args) -> dict:
     from hub.search import documents, service
 
     data_dir = Path(args.data_dir).resolve()
-    app = create_app({"HUB_DATA_DIR": str(data_dir)})
+    app = create_app({"HUB_DATA_DIR": str(data_dir), "HUB_SEARCH_BACKEND": "whoosh"})
     out: dict = {}
     with app.app_context():
         allowed = readable_group_ids(db.session.get(User, 1))
@@ -343,8 +347,72 @@ def run_seeded(args) -> dict:
         out.update(docs=docs, allowed=allowed, backend=backend)
         _queries_and_fts(out, args)
     print("Freshness ...", flush=True)
-    out["delays"] = measure_freshness_seeded(data_dir, args.writes)
+    out["delays"] = measure_freshness_seeded(data_dir, args.writes, "whoosh")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        run_postgres(out, args, data_dir)
     return out
+
+
+def run_postgres(out: dict, args, data_dir: Path) -> None:
+    """The PostgreSQL backend on the same database, the same person and queries; the
+    plans of its slowest queries; its freshness through the app."""
+    from hub import create_app
+    from hub.extensions import db
+    from hub.search import service
+
+    app = create_app({"HUB_DATA_DIR": str(data_dir), "HUB_SEARCH_BACKEND": "postgres"})
+    allowed, queries = out["allowed"], out["queries"]
+    out["pg_warmup"] = min(args.postgres_warmup, args.queries)
+    with app.app_context():
+        backend = service.backend()
+        # `flask hub seed` ends with a reindex (its log gives the time): only an empty
+        # table is filled here.
+        empty = db.session.scalar(sa_text("SELECT NOT EXISTS (SELECT 1 FROM search_documents)"))
+        if empty:
+            print("Reindexing PostgreSQL (flask hub reindex's rebuild) ...", flush=True)
+            started = time.perf_counter()
+            count = service.rebuild()
+            out["pg_build"] = (count, time.perf_counter() - started)
+        db.session.execute(sa_text("ANALYZE search_documents"))
+        db.session.execute(sa_text("ANALYZE search_words"))
+        db.session.commit()
+        print("PostgreSQL queries ...", flush=True)
+        out["pg_load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        warm = make_queries(random.Random(12), args.queries)[: args.postgres_warmup]
+        run_whoosh(backend, allowed, warm, False)
+        out["p_plain"], out["p_totals"] = run_whoosh(backend, allowed, queries, highlight=False)
+        out["p_marked"], _ = run_whoosh(backend, allowed, queries, highlight=True)
+        out["pg_load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        slowest = sorted(zip(out["p_marked"], queries, strict=True), reverse=True)[:3]
+        out["pg_plans"] = [(ms, text, explain(text, allowed)) for ms, text in slowest]
+        db.session.rollback()
+    print("PostgreSQL freshness ...", flush=True)
+    out["pg_delays"] = measure_freshness_seeded(data_dir, args.writes, "postgres")
+
+
+def sa_text(sql: str):
+    import sqlalchemy as sa
+
+    return sa.text(sql)
+
+
+def explain(text: str, allowed: set[int]) -> str:
+    """EXPLAIN ANALYZE of a search's two statements (counts and facets; the page)."""
+    from hub.extensions import db
+    from hub.search import postgres
+
+    tsquery, params, _snippets = postgres.parse(text)
+    if not tsquery:
+        return "(no lexemes)"
+    where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
+    plans = []
+    for sql, extra in (
+        (postgres.counts_sql(tsquery, where), {"bound": postgres.EXACT_TOTAL + 1}),
+        (postgres.hits_sql(tsquery, where), {"limit": 20, "offset": 0}),
+    ):
+        rows = db.session.execute(sa_text("EXPLAIN (ANALYZE, BUFFERS) " + sql), {**params, **extra})
+        plans.append("\n".join(row[0] for row in rows))
+    return "\n\n".join(plans)
 
 
 def _queries_and_fts(out: dict, args) -> None:
@@ -458,11 +526,93 @@ def report_seeded(args, machine_line: str, out: dict) -> None:
             f"reads included, procs=2): {count:,} documents in {seconds:.1f} s = "
             f"{count / seconds:,.0f} documents/s (target >= 1,500)."
         )
+    if "p_marked" in out:
+        lines += postgres_lines(out)
     lines.append("")
     report = "\n".join(lines)
     print(report)
     if not args.no_save:
         print(f"Saved to {save('search-seeded', report)}")
+
+
+def report_postgres_only(args, machine_line: str) -> None:
+    from hub import create_app
+    from hub.auth.models import User
+    from hub.extensions import db
+    from hub.groups.access import readable_group_ids
+
+    data_dir = Path(args.data_dir).resolve()
+    with create_app({"HUB_DATA_DIR": str(data_dir)}).app_context():
+        allowed = readable_group_ids(db.session.get(User, 1))
+    out = {"allowed": allowed, "queries": make_queries(random.Random(11), args.queries)}
+    run_postgres(out, args, data_dir)
+    command = (
+        f"HUB_DATA_DIR={args.data_dir} .venv/bin/python bench/search_bench.py --data-dir "
+        f"{args.data_dir} --postgres-only --postgres-warmup {args.postgres_warmup} "
+        f"--queries {args.queries} --writes {args.writes}"
+    )
+    lines = [
+        "",
+        f"## PostgreSQL search on the seeded data set, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Machine: {machine_line}",
+        f"- Command: `{command}` (HUB_DATABASE_URL: the seeded PostgreSQL database)",
+        f"- Person 1 (a member of 20 groups) may read {len(allowed):,} groups plus public "
+        f"documents; {len(out['queries'])} queries, page of 20 with total, type and group "
+        "facets and did-you-mean.",
+        *postgres_lines(out),
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_save:
+        print(f"Saved to {save('search-postgres', report)}")
+
+
+def postgres_lines(out: dict) -> list[str]:
+    """The PostgreSQL backend's rows, beside the Whoosh and FTS5 ones above."""
+    lines = [
+        "",
+        "### The PostgreSQL backend, same database, person and queries",
+        "",
+        f"- Load during its queries {out['pg_load_before']} -> {out['pg_load_after']}; "
+        f"median total matched {statistics.median(out['p_totals']):,.0f} (exact to 10,000, "
+        f"a lower bound beyond); warmed by {out['pg_warmup']} other queries first.",
+        "",
+        "| what | p50 ms | p95 ms | mean ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    rows = [
+        ("PostgreSQL, no highlights", out["p_plain"]),
+        ("PostgreSQL, highlights", out["p_marked"]),
+        ("Whoosh, highlights (above)", out.get("w_marked")),
+        ("FTS5, highlights (above)", out.get("f_marked")),
+    ]
+    for name, times in [(name, times) for name, times in rows if times]:
+        lines.append(
+            f"| {name} | {percentile(times, 50):.1f} | {percentile(times, 95):.1f} | "
+            f"{statistics.mean(times):.1f} |"
+        )
+    delays = out["pg_delays"]
+    p95 = percentile(out["p_marked"], 95)
+    lines += [
+        "",
+        f"- PostgreSQL p95 with highlights, facets, totals: {p95:.1f} ms (target <= 50 ms: "
+        + ("met" if p95 <= 50 else f"missed by {p95 - 50:.1f} ms, {p95 / 50:.1f}x")
+        + ").",
+        f"- Freshness (POST a thread as person 1, GET /search until found), {len(delays)} "
+        f"writes: p50 {percentile(delays, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(delays, 95) * 1000:.0f} ms (target p95 <= 1 s).",
+    ]
+    if "pg_build" in out:
+        count, seconds = out["pg_build"]
+        lines.append(
+            f"- Full reindex into PostgreSQL (`service.rebuild`): {count:,} documents in "
+            f"{seconds:.1f} s = {count / seconds:,.0f} documents/s."
+        )
+    lines += ["", "Plans of the three slowest queries (with highlights):", ""]
+    for ms, text, plan in out["pg_plans"]:
+        lines += [f"`{text}` ({ms:.0f} ms):", "", "```", plan, "```", ""]
+    return lines
 
 
 def main() -> None:
@@ -485,8 +635,19 @@ def main() -> None:
         default="on",
         help="with --data-dir: HUB_SEARCH_ACCELERATOR for the measured process",
     )
+    parser.add_argument(
+        "--postgres-only",
+        action="store_true",
+        help="with --data-dir on PostgreSQL: only the PostgreSQL backend's queries and freshness",
+    )
+    parser.add_argument(
+        "--postgres-warmup", type=int, default=220, help="other queries run before measuring"
+    )
     args = parser.parse_args()
     machine_line = machine()
+    if args.data_dir and args.postgres_only:
+        report_postgres_only(args, machine_line)
+        return
     if args.data_dir:
         os.environ["HUB_SEARCH_ACCELERATOR"] = args.accelerator  # every app the run makes
         report_seeded(args, machine_line, run_seeded(args))

@@ -76,6 +76,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         # How the outbox is drained: a background thread (embedded), inline after each
         # request (tests), or by a separate `flask hub worker` process (production).
         "HUB_OUTBOX_DRAIN": _env("HUB_OUTBOX_DRAIN", "worker" if production else "thread"),
+        # The search backend: `postgres` (PostgreSQL's full-text search, in the hub's own
+        # database; every web host serves search) or `whoosh` (an index directory in
+        # HUB_DATA_DIR, one host). Unset: postgres on a PostgreSQL database, else whoosh.
+        "HUB_SEARCH_BACKEND": _env("HUB_SEARCH_BACKEND"),
         # werkzeug's method string; tests use a cheaper scrypt cost to stay quick.
         "HUB_PASSWORD_HASH": _env("HUB_PASSWORD_HASH", "scrypt"),
         # Password hashes computed at once per process (each ~0.1 s of a core); sign-ins

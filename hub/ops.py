@@ -35,6 +35,8 @@ def readyz():
         checks["redis"] = _redis_answers()
     down = sorted(name for name, ok in checks.items() if not ok)
     body = {"status": "ok" if not down else "unavailable", "checks": checks}
+    for name, describe in current_app.extensions.get("hub_readiness_details", {}).items():
+        body[name] = describe()  # e.g. which search backend answers
     if down:
         body["message"] = "Not ready: " + ", ".join(down) + " did not answer."
     return jsonify(body), 503 if down else 200

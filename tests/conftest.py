@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from hub import create_app
 from hub.extensions import db, limiter, socketio
+from hub.search import postgres as search_postgres
 from hub.search import service as search_service
 from tests.factories import Factory
 from tests.live.zygote import zygote
@@ -158,6 +159,11 @@ def _create_schema_once(database: str) -> None:
     elif not _postgres_schema_made:
         db.drop_all()
         db.create_all()
+        # The PostgreSQL search backend's tables (made by a migration in deployments).
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            search_postgres.METADATA.drop_all(connection)
+            search_postgres.METADATA.create_all(connection)
         _postgres_schema_made = True
 
 
@@ -173,6 +179,7 @@ def empty_tables() -> None:
     global _postgres_sequences
     deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
+        deletes += [f'DELETE FROM "{name}"' for name in search_postgres.TABLES]
         if _postgres_sequences is None:
             _postgres_sequences = list(
                 db.session.scalars(

@@ -10,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from hub import create_app
 from hub.extensions import db
+from hub.search import postgres as search_postgres
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
@@ -39,6 +40,17 @@ def _app_on(database_url: str, tmp_path):
     )
 
 
+def _models_of(dialect: str) -> sa.MetaData:
+    """The hub's models, and on PostgreSQL its search backend's tables too."""
+    if dialect != "postgresql":
+        return db.metadata
+    combined = sa.MetaData()
+    for metadata in (db.metadata, search_postgres.METADATA):
+        for table in metadata.tables.values():
+            table.to_metadata(combined)
+    return combined
+
+
 def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp_path):
     app = _app_on(empty_database_url, tmp_path)
     with app.app_context():
@@ -47,7 +59,7 @@ def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "compare_server_default": False}
             )
-            differences = compare_metadata(context, db.metadata)
+            differences = compare_metadata(context, _models_of(db.engine.dialect.name))
         assert differences == [], f"models and migrations differ: {differences}"
         downgrade(revision="base")
         upgrade()

@@ -72,7 +72,15 @@ class FacetsSchema(Schema):
 
 
 class SearchResultSchema(Schema):
-    total = Integer()
+    total = Integer(
+        metadata={"description": "Exact up to at least 10,000 matches; see total_exact."}
+    )
+    total_exact = fields.Bool(
+        metadata={
+            "description": "Present and false when `total` (and the facet counts) is a lower "
+            "bound: the PostgreSQL backend counts at most 10,001 matches. Absent: exact."
+        }
+    )
     page = Integer()
     page_size = Integer()
     items = fields.List(fields.Nested(SearchItemSchema))

@@ -13,21 +13,50 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select
 
+from hub.config import ConfigError
 from hub.extensions import db
 from hub.outbox import OutboxEvent
 from hub.search import documents
-from hub.search.backend import SearchDoc, WhooshBackend
+from hub.search.backend import SearchBackend, SearchDoc, WhooshBackend
+from hub.search.postgres import PostgresBackend
 
 log = logging.getLogger("hub.search")
 
+BACKENDS = ("postgres", "whoosh")
+
 
 def init_app(app: Flask) -> None:
-    accelerate = app.config["HUB_SEARCH_ACCELERATOR"] == "on"
-    app.extensions["hub_search"] = WhooshBackend(index_path(app), accelerate=accelerate)
+    app.extensions["hub_search"] = _make_backend(app)
     app.extensions.setdefault("hub_readiness", {})["search"] = lambda: backend().ready()
+    name = backend_name(app)
+    app.extensions.setdefault("hub_readiness_details", {})["search"] = lambda: {"backend": name}
+
+
+def backend_name(app: Flask) -> str:
+    """HUB_SEARCH_BACKEND, or by the database: PostgreSQL's own search where the hub's
+    database is PostgreSQL (every web host then serves search), Whoosh on SQLite."""
+    name = app.config.get("HUB_SEARCH_BACKEND")
+    if not name:
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        return "postgres" if uri.startswith("postgresql") else "whoosh"
+    if name not in BACKENDS:
+        raise ConfigError(f"HUB_SEARCH_BACKEND is {name!r}; use postgres or whoosh.")
+    if name == "postgres" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ConfigError(
+            "HUB_SEARCH_BACKEND=postgres needs a PostgreSQL database (HUB_DATABASE_URL); "
+            "on SQLite use whoosh."
+        )
+    return name
+
+
+def _make_backend(app: Flask) -> SearchBackend:
+    if backend_name(app) == "postgres":
+        return PostgresBackend()
+    accelerate = app.config["HUB_SEARCH_ACCELERATOR"] == "on"
+    return WhooshBackend(index_path(app), accelerate=accelerate)
 
 
 def index_path(app: Flask | None = None) -> Path:
@@ -35,8 +64,16 @@ def index_path(app: Flask | None = None) -> Path:
     return Path(app.config["HUB_DATA_DIR"]) / "index"
 
 
-def backend() -> WhooshBackend:
+def backend() -> WhooshBackend | PostgresBackend:
     return current_app.extensions["hub_search"]
+
+
+def writes_in_transaction() -> bool:
+    """Whether the backend writes each change in the transaction that makes it (PostgreSQL)
+    rather than after commit, through the outbox (Whoosh)."""
+    if not has_app_context() or "hub_search" not in current_app.extensions:
+        return False
+    return getattr(backend(), "writes_in_transaction", False)
 
 
 # --- searching ------------------------------------------------------------------------
@@ -82,7 +119,7 @@ def search(user, args: dict) -> dict:
             }
         )
     facet_groups = sorted(result.group_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {
+    found = {
         "total": result.total,
         "page": args["page"],
         "page_size": args["page_size"],
@@ -96,6 +133,9 @@ def search(user, args: dict) -> dict:
         },
         "suggestion": result.suggestion,
     }
+    if result.extra.get("total_exact") is False:
+        found["total_exact"] = False  # a lower bound (API.md); absent when exact
+    return found
 
 
 # --- writing: the outbox handler --------------------------------------------------------
@@ -103,12 +143,23 @@ def search(user, args: dict) -> dict:
 
 def apply_changes(payloads: list[dict]) -> None:
     """Index or delete what changed, as the database has it now: one writer, one commit."""
+    docs, missing = _documents_of(payloads)
+    backend().index(docs, deletes=missing)
+
+
+def write_in_transaction(payloads: list[dict]) -> None:
+    """Write what this transaction changed into the same transaction (PostgreSQL), just
+    before it commits: the search documents commit, or roll back, with their content."""
+    docs, missing = _documents_of(payloads)
+    backend().write(docs, deletes=missing)
+
+
+def _documents_of(payloads: list[dict]) -> tuple[list[SearchDoc], list[str]]:
     refs = {p["ref"] for p in payloads}
     cascades = {p["ref"] for p in payloads if p.get("cascade")}
     refs |= _children(cascades)
     refs |= _transcripts_touched(refs)
-    docs, missing = documents.load(refs)
-    backend().index(docs, deletes=missing)
+    return documents.load(refs)
 
 
 def _children(refs: set[str]) -> set[str]:
@@ -151,7 +202,10 @@ def rebuild(progress: Callable[[int], None] | None = None, procs: int = 2) -> in
 
     Changes committed while it builds are drained into the old index as usual; after the
     swap they are applied again to the new one (their outbox rows are newer than the mark).
+    PostgreSQL rebuilds its table in one transaction instead (`PostgresBackend.build`).
     """
+    if isinstance(backend(), PostgresBackend):
+        return backend().build(documents.all_batches(), progress=progress)
     path = index_path()
     building = path.with_name(f"index.building-{os.getpid()}")
     mark = db.session.scalar(select(func.max(OutboxEvent.id))) or 0

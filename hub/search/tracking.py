@@ -5,6 +5,10 @@ model and adds an outbox row (`kind="search"`, `{ref, action}`) to the same tran
 If the transaction rolls back, the rows vanish with it; once it commits, the drain (the
 one index writer) reads the rows as they are then and indexes or deletes them.
 
+A backend that writes in the database itself (PostgreSQL) gets no outbox rows: the refs
+are kept in the session, and a `before_commit` listener writes their documents into the
+same transaction, so they are searchable the moment it commits.
+
 Bulk statements (`session.execute(delete(...))`) bypass the ORM and so this listener: a
 deleted thread or group takes its posts (or content) with it through the `parent` field
 of the index, and `flask hub search check --fix` repairs anything else.
@@ -96,6 +100,7 @@ def start() -> None:
     """Listen to every session's flushes and ends (once per process)."""
     if not event.contains(Session, "after_flush", _track_search_changes):
         event.listen(Session, "after_flush", _track_search_changes)
+        event.listen(Session, "before_commit", _write_search_changes)
         event.listen(Session, "after_commit", _forget_search_refs)
         event.listen(Session, "after_rollback", _forget_search_refs)
 
@@ -143,6 +148,12 @@ def _track_search_changes(session: Session, _context) -> None:
         add(ref, "delete" if own and not _is_opening_post(obj) else "index")
     if not found:
         return
+    from hub.search import service
+
+    if service.writes_in_transaction():
+        session.info.setdefault("search_pending", {}).update(found)
+        seen.update(found)
+        return
     from hub.outbox import OutboxEvent
 
     for ref, payload in found.items():
@@ -155,5 +166,18 @@ def _is_opening_post(obj) -> bool:
     return type(obj).__name__ == "Post" and bool(getattr(obj, "is_opening", False))
 
 
+def _write_search_changes(session: Session) -> None:
+    """Write the documents this transaction changed, before it commits (PostgreSQL)."""
+    from hub.search import service
+
+    if not service.writes_in_transaction():
+        return
+    session.flush()  # the commit's own flush comes after this: its changes are wanted too
+    pending = session.info.pop("search_pending", None)
+    if pending:
+        service.write_in_transaction(list(pending.values()))
+
+
 def _forget_search_refs(session: Session) -> None:
     session.info.pop("search_refs", None)
+    session.info.pop("search_pending", None)

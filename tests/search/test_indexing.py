@@ -17,12 +17,17 @@ RESTART_SETTINGS = (
     "HUB_PASSWORD_HASH",
     "MAIL_BACKEND",
     "RATELIMIT_STORAGE_URI",
+    "HUB_SEARCH_BACKEND",
 )
 
 
 def test_a_restart_catches_up_on_what_was_committed_but_not_indexed(database, tmp_path):
+    """Whoosh indexes after commit, through the outbox (PostgreSQL's backend writes in the
+    commit itself: tests/search/test_backends.py)."""
     # No drain in this "process": it dies after its commits, before any indexing.
-    crashed = make_test_app(database, tmp_path, HUB_OUTBOX_DRAIN="worker")
+    crashed = make_test_app(
+        database, tmp_path, HUB_OUTBOX_DRAIN="worker", HUB_SEARCH_BACKEND="whoosh"
+    )
     owner = Factory(crashed).person()
     group = make_group(owner, "open")
     thread = start_thread(owner, group, "Flood resilience", "Sandbags and drainage.")
