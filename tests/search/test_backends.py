@@ -89,11 +89,10 @@ def test_deletion_and_loss_of_access_take_effect_at_once(factory, search_backend
     assert search(member, "zephyrine")["total"] == 0
 
 
+@pytest.mark.parametrize("database", ["postgresql"])  # the PostgreSQL backend runs on PostgreSQL
 def test_postgres_writes_search_documents_in_the_commit(app, factory, database):
     """No outbox rows and no index writer: a document is searchable the moment its
     content commits, from any process that shares the database."""
-    if database != "postgresql":
-        pytest.skip("the PostgreSQL backend runs on PostgreSQL")
     owner = factory.person()
     group = make_group(owner, "open")
     thread = start_thread(owner, group, "Flood resilience", "Sandbags and drainage.")
@@ -116,9 +115,8 @@ def test_a_large_total_is_exact_or_says_it_is_a_lower_bound(factory, search_back
     assert result.get("total_exact", True) is True
 
 
+@pytest.mark.parametrize("database", ["postgresql"])  # Whoosh counts every match exactly
 def test_beyond_ten_thousand_matches_the_total_is_a_flagged_lower_bound(app, factory, database):
-    if database != "postgresql":
-        pytest.skip("Whoosh counts every match exactly")
     from hub.search.postgres import EXACT_TOTAL
 
     reader = factory.person()
@@ -139,9 +137,8 @@ def test_beyond_ten_thousand_matches_the_total_is_a_flagged_lower_bound(app, fac
     assert len(result["items"]) == 20
 
 
+@pytest.mark.parametrize("database", ["postgresql"])  # the PostgreSQL backend runs on PostgreSQL
 def test_postgres_search_says_what_to_install_when_pg_trgm_is_missing(database, tmp_path):
-    if database != "postgresql":
-        pytest.skip("the PostgreSQL backend runs on PostgreSQL")
     import uuid
 
     from hub import create_app
