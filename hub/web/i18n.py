@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.dates import parse_pattern
 from flask import Flask, g
 from flask_babel import Babel, get_locale, get_translations
-from jinja2 import pass_eval_context
+from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup
 
 from hub.db import in_uk
@@ -30,6 +30,15 @@ def uk_time(when: datetime | None, format: str = GOVUK_TIME) -> str:
     if when is None:
         return ""
     return _uk_time(when, format, request_locale())
+
+
+@pass_context
+def uk_time_filter(context, when: datetime | None, format: str = GOVUK_TIME) -> str:
+    """`uk_time` in templates, with the locale the page's context holds (see
+    `page_callables`)."""
+    if when is None:
+        return ""
+    return _uk_time(when, format, context.get("hub_locale") or request_locale())
 
 
 @lru_cache(maxsize=8192)
@@ -73,15 +82,38 @@ def _formatted(eval_ctx, translated: str, variables: dict):
     return translated % variables if variables or "%" in translated else translated
 
 
-@pass_eval_context
-def template_gettext(eval_ctx, string: str, **variables):
-    return _formatted(eval_ctx, translations().ugettext(string), variables)
+def _template_functions(find_translations) -> tuple:
+    """Jinja's gettext and ngettext with the translations `find_translations()` gives."""
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string: str, **variables):
+        return _formatted(eval_ctx, find_translations().ugettext(string), variables)
+
+    @pass_eval_context
+    def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        translated = find_translations().ungettext(singular, plural, num)
+        return _formatted(eval_ctx, translated, variables)
+
+    return template_gettext, template_ngettext
 
 
-@pass_eval_context
-def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
-    variables.setdefault("num", num)
-    return _formatted(eval_ctx, translations().ungettext(singular, plural, num), variables)
+template_gettext, template_ngettext = _template_functions(translations)
+
+
+def page_callables() -> dict:
+    """For each page's context: gettext and ngettext bound to this request's translations,
+    and its locale, so that a page's hundred strings and score of times reach them without
+    looking the request up each time. (Macros imported without the page's context use the
+    globals, which look it up.)"""
+    found = translations()
+    page_gettext, page_ngettext = _template_functions(lambda: found)
+    return {
+        "_": page_gettext,
+        "gettext": page_gettext,
+        "ngettext": page_ngettext,
+        "hub_locale": request_locale(),
+    }
 
 
 def init_app(app: Flask) -> None:
@@ -98,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
-    app.jinja_env.filters["uk_time"] = uk_time
+    app.context_processor(page_callables)
+    app.jinja_env.filters["uk_time"] = uk_time_filter
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
