@@ -4,7 +4,6 @@ closing the account. The twin of /api/v1/me and /api/v1/auth/{sessions,tokens,pa
 from __future__ import annotations
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.account import export
@@ -21,6 +20,7 @@ from hub.people import service as people_service
 from hub.people.schemas import ProfileUpdateSchema
 from hub.web import pages
 from hub.web.forms import Form, load, see_other, service_errors, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("account_pages", __name__)
 

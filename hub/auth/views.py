@@ -4,7 +4,6 @@ accounts API, through the same services, schemas and rate limits."""
 from __future__ import annotations
 
 from flask import g, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.auth import browser, service, sessions
@@ -21,6 +20,7 @@ from hub.errors import Conflict, Invalid, Unauthorized
 from hub.extensions import limiter
 from hub.web import pages
 from hub.web.forms import Form, load, safe_next, see_other, service_errors
+from hub.web.i18n import gettext as _
 
 blp = pages("auth_pages", __name__)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 
 from hub.feed import service
 from hub.web import pages
+from hub.web.i18n import gettext as _
 
 blp = pages("feed_pages", __name__)
 

@@ -5,7 +5,6 @@ same service; a thread you may not read is the HTML 404 page."""
 from __future__ import annotations
 
 from flask import render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 
@@ -17,6 +16,7 @@ from hub.groups.views import group_page, page_number, pages_of
 from hub.web import pages
 from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("forum_pages", __name__)
 

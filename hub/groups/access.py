@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, lazyload
 
 from hub import policy
 from hub.auth.models import User
-from hub.db import run
+from hub.db import run, value_list, values_of
 from hub.errors import Forbidden, NotFound
 from hub.extensions import db
-from hub.groups.models import Group, GroupBan, Invitation, JoinRequest, Membership
+from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest, Membership
 from hub.policy import GroupAccess
+from hub.tags import tag_order
 
 NOT_FOUND = "There is no group with this id, or you may not see it."
 
@@ -132,6 +133,13 @@ def require_readable_group_content(user: User | None, group_id: int) -> None:
     require_readable_facts(user, _group_facts(), params, NOT_FOUND, "content")
 
 
+def readable_content_rows(user: User | None, group_id: int, statement, limit: int) -> list:
+    """The first `limit` rows of a built-once `statement` of a group's content (with bind
+    parameters `group_id` and `limit`): 404 or 403 as `get_readable_group` answers."""
+    require_readable_group_content(user, group_id)
+    return run(statement, {"group_id": group_id, "limit": limit}).all()
+
+
 @cache
 def _group_facts():
     """Built once: `facts_with_access` of the group `group_id`."""
@@ -235,6 +243,22 @@ def visible_group_and_access(
     return group, access
 
 
+def visible_group_access_and_tags(
+    user: User | None, group_id: int
+) -> tuple[Group, GroupAccess, list[str]]:
+    """`visible_group_and_access` for the group's own page, with its tags (in the order
+    lists show them) read in the same statement."""
+    row = db.session.execute(
+        _group_with_access_and_tags(), {"group_id": group_id, "caller_id": caller_id(user)}
+    ).first()
+    group, access = (row.Group, access_of(user, row)) if row else (None, GroupAccess())
+    if group is None or not policy.can_see_group(group, access):
+        raise NotFound(NOT_FOUND)
+    group.my_role = access.role
+    remember_access(user, group, access)
+    return group, access, tag_order(values_of(row.tag_list))
+
+
 def _group_and_access(
     user: User | None, group_id: int, lock: bool = False
 ) -> tuple[Group | None, GroupAccess]:
@@ -275,6 +299,13 @@ def _group_with_access():
         .where(Group.id == bindparam("group_id"))
         .options(lazyload(Group.tags))
     )
+
+
+@cache
+def _group_with_access_and_tags():
+    """Built once: `_group_with_access` and the group's tags, joined in one column."""
+    tags = value_list(GroupTag.tag, GroupTag.group_id == Group.id)
+    return _group_with_access().add_columns(tags.label("tag_list"))
 
 
 # --- The directory and the group itself ----------------------------------------------

@@ -12,6 +12,7 @@ import unicodedata
 from functools import cache
 
 from sqlalchemy import (
+    Integer,
     bindparam,
     delete,
     func,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from hub import policy
 from hub.audit.service import record
 from hub.auth.models import User
-from hub.db import Listing, paginate, utcnow, value_list, values_of
+from hub.db import Listing, paginate, run, utcnow, value_list, values_of
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.extensions import db
 from hub.groups.access import (
@@ -268,14 +269,37 @@ def end_memberships_of(user: User) -> None:
 
 def members_of(user: User, group_id: int):
     """The members with their roles: owners, then moderators, then members."""
-    group, access = visible_group_and_access(user, group_id)
-    if not policy.can_list_members(group, access):
-        raise Forbidden("Only members can see who belongs to this group.")
+    group = _member_list_group(user, group_id)
     return (
         select(Membership)
         .where(Membership.group_id == group.id)
         # ROLES sort in reverse rank order: the index ix_memberships_group_rank serves it.
         .order_by(Membership.role.desc(), Membership.joined_at, Membership.user_id)
+    )
+
+
+def first_members(user: User, group_id: int, limit: int) -> list:
+    """The names and roles of the group's first `limit` members in `members_of`'s order,
+    for its page: one built-once statement of two columns."""
+    _member_list_group(user, group_id)
+    return run(_first_members(), {"group_id": group_id, "limit": limit}).all()
+
+
+def _member_list_group(user: User, group_id: int) -> Group:
+    group, access = visible_group_and_access(user, group_id)
+    if not policy.can_list_members(group, access):
+        raise Forbidden("Only members can see who belongs to this group.")
+    return group
+
+
+@cache
+def _first_members():
+    return (
+        select(User.name, Membership.role)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.group_id == bindparam("group_id"))
+        .order_by(Membership.role.desc(), Membership.joined_at, Membership.user_id)
+        .limit(bindparam("limit", type_=Integer))
     )
 
 

@@ -5,29 +5,22 @@ the same services and policy: a group hidden from you is the HTML 404 page."""
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import ValidationError
-from sqlalchemy.orm import lazyload
 
 from hub import policy
-from hub.auth.models import User
 from hub.db import paginate
 from hub.errors import NotFound
-from hub.extensions import db
 from hub.forum import service as forum_service
 from hub.groups import access, service
-from hub.groups.models import Membership
 from hub.groups.schemas import GroupQuerySchema
 from hub.library import service as library_service
-from hub.library.models import LibraryFile
 from hub.live import service as live_service
-from hub.live.models import LiveSession
 from hub.suggestions import service as suggestions_service
-from hub.suggestions.models import Suggestion
 from hub.web import pages
 from hub.web.forms import Form, see_other, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("groups_pages", __name__)
 
@@ -70,13 +63,16 @@ def role_labels() -> dict[str, str]:
 
 
 def _done_message() -> str | None:
+    done = request.args.get("done")
+    if not done:
+        return None
     return {
         "joined": _("You have joined this group."),
         "requested": _("Your request to join has been sent to the group's moderators."),
         "left": _("You have left the group."),
         "approved": _("The request has been approved: they are now a member."),
         "declined": _("The request has been refused."),
-    }.get(request.args.get("done", ""))
+    }.get(done)
 
 
 @blp.route("/groups")
@@ -126,7 +122,7 @@ def group_page(group_id: int, form: Form | None = None):
     """A group: 404 when it is hidden from you, as at GET /api/v1/groups/{id}; its content
     (forum, members, suggestions, library, live sessions) when you may read it."""
     user = current_user._get_current_object()
-    found, you = access.visible_group_and_access(user, group_id)
+    found, you, tags = access.visible_group_access_and_tags(user, group_id)
     readable = policy.can_read_group_content(found, you)
     content: dict = {}
     pagination = PaginationParameters(page=page_number(), page_size=THREADS_PAGE_SIZE)
@@ -142,6 +138,7 @@ def group_page(group_id: int, form: Form | None = None):
     return render_template(
         "groups/group.html",
         group=found,
+        tags=tags,
         you=you,
         readable=readable,
         may_post=policy.can_post_in_group(user, found, you),
@@ -169,31 +166,15 @@ def readable_group(group_id: int):
 
 def _readable_parts(user, group_id: int, pagination: PaginationParameters) -> dict:
     """What a member reads on the group page, through the services that list each part
-    (which check access once: it is kept for the request), reading only the columns the
-    page shows: a statement a part, with no authors, tags or versions loaded for nothing."""
-    members = service.members_of(user, group_id).join(Membership.user)
-    suggestions = suggestions_service.suggestions_of(user, group_id, "votes")
-    files = library_service.files_of(user, group_id, {})
-    sessions = live_service.sessions_of(user, group_id)
+    (which check access once: it is kept for the request), each in a built-once statement
+    of only the columns the page shows."""
     return {
         "threads": forum_service.thread_page(user, group_id, pagination),
-        "members": _rows(members.with_only_columns(User.name, Membership.role), MEMBERS_SHOWN),
-        "suggestions": _rows(
-            suggestions.options(lazyload(Suggestion.author)), SHOWN, with_votes=True
-        ),
-        "files": _rows(files.with_only_columns(LibraryFile.id, LibraryFile.title), SHOWN),
-        "live_sessions": _rows(
-            sessions.with_only_columns(
-                LiveSession.id, LiveSession.title, LiveSession.status, LiveSession.starts_at
-            ),
-            SHOWN,
-        ),
+        "members": service.first_members(user, group_id, MEMBERS_SHOWN),
+        "suggestions": suggestions_service.most_voted(user, group_id, SHOWN),
+        "files": library_service.recent_files(user, group_id, SHOWN),
+        "live_sessions": live_service.latest_sessions(user, group_id, SHOWN),
     }
-
-
-def _rows(statement, limit: int, with_votes: bool = False) -> list:
-    rows = db.session.execute(statement.limit(limit)).all()
-    return suggestions_service.with_votes(rows) if with_votes else rows
 
 
 @blp.route("/groups/<int:group_id>/join", methods=["POST"])

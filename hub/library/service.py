@@ -13,9 +13,10 @@ subprocess with a 20 s wall clock, a CPU limit and a memory limit).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
@@ -26,7 +27,12 @@ from hub.auth.models import User
 from hub.db import lock_row, utcnow
 from hub.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from hub.extensions import db
-from hub.groups.access import get_readable_group, group_access, group_of_readable_content
+from hub.groups.access import (
+    get_readable_group,
+    group_access,
+    group_of_readable_content,
+    readable_content_rows,
+)
 from hub.groups.models import Group
 from hub.groups.service import count_content
 from hub.library import storage
@@ -136,6 +142,22 @@ def files_of(user: User, group_id: int, filters: dict):
         )
         statement = statement.where(LibraryFile.id.in_(tagged))
     return statement
+
+
+def recent_files(user: User, group_id: int, limit: int) -> list:
+    """The ids and titles of the group's `limit` most recently changed files, in
+    `files_of`'s order, for its page: one built-once statement."""
+    return readable_content_rows(user, group_id, _recent_files(), limit)
+
+
+@cache
+def _recent_files():
+    return (
+        select(LibraryFile.id, LibraryFile.title)
+        .where(LibraryFile.group_id == bindparam("group_id"))
+        .order_by(LibraryFile.updated_at.desc(), LibraryFile.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 def upload_file(user: User, group_id: int, upload: FileStorage, data: dict) -> LibraryFile:

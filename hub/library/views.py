@@ -7,7 +7,6 @@ for a GET and a POST alike."""
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
@@ -31,6 +30,7 @@ from hub.library.schemas import (
 from hub.web import pages
 from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, service_errors, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("library_pages", __name__)
 

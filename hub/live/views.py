@@ -13,7 +13,6 @@ from datetime import datetime
 
 from flask import render_template, request, url_for
 from flask_babel import get_translations
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.errors import Conflict, Invalid
@@ -23,6 +22,7 @@ from hub.live.schemas import QuestionCreateSchema
 from hub.web import pages
 from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
+from hub.web.i18n import gettext as _
 from hub.web.i18n import uk_time
 
 blp = pages("live_pages", __name__)

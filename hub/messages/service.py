@@ -192,20 +192,28 @@ def messages_of(user: User, conversation_id: int):
 
 
 def unread_message_count(user: User) -> int:
-    """The messages others sent you since you last read their conversation."""
+    return run(select(unread_message_count_column()), {"caller_id": user.id}).scalar()
+
+
+@cache
+def unread_message_count_column():
+    """Built once: the messages others sent `caller_id` since they last read their
+    conversation, as a column (every page's header reads it)."""
     mine = ConversationParticipant
-    return db.session.scalar(
+    caller = bindparam("caller_id")
+    return (
         select(func.count(Message.id))
         .select_from(mine)
         .join(Conversation, Conversation.id == mine.conversation_id)
         .join(Message, Message.conversation_id == mine.conversation_id)
         .where(
-            mine.user_id == user.id,
+            mine.user_id == caller,
             # Read conversations are left out by their last message, without their messages.
             or_(mine.last_read_at.is_(None), Conversation.last_message_at > mine.last_read_at),
             or_(mine.last_read_at.is_(None), Message.created_at > mine.last_read_at),
-            or_(Message.sender_id.is_(None), Message.sender_id != user.id),
+            or_(Message.sender_id.is_(None), Message.sender_id != caller),
         )
+        .scalar_subquery()
     )
 
 

@@ -227,12 +227,31 @@ def every_visible_notification(user: User) -> tuple[Select, dict]:
 
 
 def unread_count(user: User) -> int:
-    unreadable = _unreadable_group_ids(user)
-    return db.session.scalar(
+    return run(select(unread_count_column()), {"caller_id": user.id}).scalar()
+
+
+@cache
+def unread_count_column():
+    """Built once: how many notifications of `caller_id` are unread, less those about the
+    content of groups they may no longer read, as a column (every page's header reads it
+    beside the unread messages, in one statement). The groups they may read are looked up
+    only for a notification about a group's content, which is rare among the unread."""
+    from hub.groups.access import readable_group_ids_select
+
+    caller = bindparam("caller_id")
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(_still_visible(bool(unreadable)), Notification.read_at.is_(None)),
-        {"caller_id": user.id, "unreadable": unreadable},
+        .where(
+            Notification.user_id == caller,
+            Notification.read_at.is_(None),
+            or_(
+                Notification.group_id.is_(None),
+                Notification.kind.in_(policy.MEMBERSHIP_NOTIFICATION_KINDS),
+                Notification.group_id.in_(readable_group_ids_select(caller)),
+            ),
+        )
+        .scalar_subquery()
     )
 
 

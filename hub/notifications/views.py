@@ -5,7 +5,6 @@ twins of GET /api/v1/notifications, POST /api/v1/notifications/read and
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import ValidationError
@@ -16,6 +15,7 @@ from hub.notifications import service
 from hub.notifications.schemas import MarkReadSchema, NotificationSettingsSchema
 from hub.web import pages
 from hub.web.forms import Form, load, see_other, sign_in_required, typed
+from hub.web.i18n import gettext as _
 
 blp = pages("notifications_pages", __name__)
 

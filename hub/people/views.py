@@ -6,7 +6,6 @@ HTML 404 page, as at the API."""
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import ValidationError
@@ -17,6 +16,7 @@ from hub.people import service
 from hub.people.schemas import PeopleQuerySchema
 from hub.web import pages
 from hub.web.forms import Form, see_other, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("people_pages", __name__)
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from flask import render_template, request, url_for
-from flask_babel import gettext as _
+from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
@@ -18,6 +17,8 @@ from hub.search import service
 from hub.search.schemas import SearchQuerySchema
 from hub.web import pages
 from hub.web.forms import Form, sign_in_required
+from hub.web.i18n import gettext as _
+from hub.web.links import link
 
 blp = pages("search_pages", __name__)
 
@@ -65,21 +66,21 @@ def page_link(item: dict, post_threads: dict[int, int]) -> str | None:
     """Where a result's title leads: its own page where it has one, else its group's."""
     kind, item_id, group = item["type"], item["id"], item.get("group")
     if kind == "thread":
-        return url_for("forum_pages.thread", thread_id=item_id)
+        return link("forum_pages.thread", thread_id=item_id)
     if kind == "post" and item_id in post_threads:
-        return url_for("forum_pages.thread", thread_id=post_threads[item_id])
+        return link("forum_pages.thread", thread_id=post_threads[item_id])
     if kind == "group":
-        return url_for("groups_pages.group", group_id=item_id)
+        return link("groups_pages.group", group_id=item_id)
     if kind == "person":
-        return url_for("people_pages.person", person_id=item_id)
+        return link("people_pages.person", person_id=item_id)
     if kind == "file":
-        return url_for("library_pages.file", file_id=item_id)
+        return link("library_pages.file", file_id=item_id)
     if kind == "suggestion" and group:
-        return url_for("suggestions_pages.suggestions", group_id=group["id"]) + (
+        return link("suggestions_pages.suggestions", group_id=group["id"]) + (
             f"#suggestion-{item_id}"
         )
     if group:
-        return url_for("groups_pages.group", group_id=group["id"])
+        return link("groups_pages.group", group_id=group["id"])
     return None
 
 

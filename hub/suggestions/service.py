@@ -7,7 +7,9 @@ is decided (accepted, declined, implemented) voting answers 409.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from functools import cache
+
+from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub import policy
@@ -16,7 +18,12 @@ from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import Conflict, Forbidden
 from hub.extensions import db
-from hub.groups.access import get_readable_group, group_access, group_of_readable_content
+from hub.groups.access import (
+    get_readable_group,
+    group_access,
+    group_of_readable_content,
+    readable_content_rows,
+)
 from hub.groups.models import Group
 from hub.notifications.service import notify
 from hub.policy import GroupAccess
@@ -26,13 +33,7 @@ from hub.text import render_markdown
 
 def _listing(user: User):
     """Suggestions with their vote count and your vote, counted in the same query."""
-    votes = (
-        select(func.count())
-        .where(SuggestionVote.suggestion_id == Suggestion.id)
-        .correlate(Suggestion)
-        .scalar_subquery()
-        .label("votes")
-    )
+    votes = _votes()
     voted = (
         exists()
         .where(SuggestionVote.suggestion_id == Suggestion.id, SuggestionVote.user_id == user.id)
@@ -54,6 +55,34 @@ def suggestions_of(user: User, group_id: int, sort: str, status: str | None = No
     else:
         statement = statement.order_by(Suggestion.created_at.desc())
     return statement.order_by(Suggestion.id.desc())
+
+
+def most_voted(user: User, group_id: int, limit: int) -> list:
+    """The ids, titles and vote counts of the group's `limit` suggestions with the most
+    votes, in `suggestions_of`'s order, for its page: one built-once statement."""
+    return readable_content_rows(user, group_id, _most_voted(), limit)
+
+
+def _votes():
+    """A suggestion's count of votes, as a column."""
+    return (
+        select(func.count())
+        .where(SuggestionVote.suggestion_id == Suggestion.id)
+        .correlate(Suggestion)
+        .scalar_subquery()
+        .label("votes")
+    )
+
+
+@cache
+def _most_voted():
+    votes = _votes()
+    return (
+        select(Suggestion.id, Suggestion.title, votes)
+        .where(Suggestion.group_id == bindparam("group_id"))
+        .order_by(votes.desc(), Suggestion.created_at.desc(), Suggestion.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 def with_votes(rows) -> list[Suggestion]:

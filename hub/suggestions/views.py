@@ -7,7 +7,6 @@ suggestion along for moderators. The twins of /api/v1/groups/{id}/suggestions an
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest.pagination import PaginationParameters
 
@@ -19,6 +18,7 @@ from hub.suggestions.schemas import SuggestionCreateSchema, SuggestionStatusSche
 from hub.web import pages
 from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
+from hub.web.i18n import gettext as _
 
 blp = pages("suggestions_pages", __name__)
 

@@ -26,9 +26,10 @@ guard.PAGE_BLUEPRINTS.add(blp.name)
 
 
 def init_app(app: Flask) -> None:
-    from hub.web import csrf, errors, i18n
+    from hub.web import csrf, errors, i18n, links
 
     i18n.init_app(app)
+    links.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
     app.register_blueprint(blp)

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, render_template, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from hub import errors as api_errors
 from hub.auth import guard
 from hub.errors import Forbidden, HubError, NotFound
+from hub.web.i18n import gettext as _
 
 log = logging.getLogger("hub.web")
 

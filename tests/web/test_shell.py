@@ -96,3 +96,30 @@ def test_every_string_on_the_page_goes_through_babel(app):
     soup = BeautifulSoup(html, "html.parser")
     assert text(soup.find(class_="govuk-skip-link")) == "Skip to main content"
     assert "gettext" in app.jinja_env.globals
+
+
+def test_links_kept_by_the_pages_are_the_links_url_for_builds(app):
+    """hub.web.links keeps the links it built: the same link again, and each link exactly
+    as url_for builds it (query string order, True beside 1, url_for's own options), also
+    for an app mounted under a path."""
+    from flask import url_for
+
+    from hub.web.links import link
+
+    asked = [
+        ("groups_pages.directory", {}),
+        ("groups_pages.group", {"group_id": 7}),
+        ("search_pages.search", {"q": "flood", "group_id": 4}),
+        ("search_pages.search", {"group_id": 4, "q": "flood"}),
+        ("search_pages.search", {"q": "flood", "page": 1}),
+        ("search_pages.search", {"q": "flood", "page": True}),
+        ("search_pages.search", {"q": "flood", "type": None}),
+        ("forum_pages.thread", {"thread_id": 3, "_anchor": "reply"}),
+    ]
+    for root in ("", "/hub"):
+        with app.test_request_context("/groups", base_url=f"http://localhost{root}/"):
+            for _ in range(2):  # built, then kept
+                for endpoint, values in asked:
+                    assert link(endpoint, **values) == url_for(endpoint, **values)
+            assert link("groups_pages.group", group_id=7) == f"{root}/groups/7"
+            assert link("search_pages.search", q="a", page=True).endswith("page=True")
