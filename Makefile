@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install install-test install-browser vendor-assets screenshots lint format bench-data clean
+.PHONY: run test install install-test install-browser install-postgres-rum vendor-assets screenshots lint format bench-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ install-browser:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	else echo "install-browser: install Debian's chromium and chromium-driver to run the browser tests"; fi
+
+# The PostgreSQL search backend's RUM index (hub/search/postgres.py): Debian's package for
+# the local PostgreSQL server's version. Needs root and apt; elsewhere it says what to
+# install (on the database server), and the PostgreSQL tests skip with that message (CI
+# fails instead).
+PG_MAJOR ?= $(shell ls /etc/postgresql 2>/dev/null | sort -n | tail -n1)
+install-postgres-rum:
+	@if [ -z "$(PG_MAJOR)" ]; then 	  echo "install-postgres-rum: no PostgreSQL server here; install the rum extension on the database server (Debian: postgresql-NN-rum)"; 	elif [ -e /usr/share/postgresql/$(PG_MAJOR)/extension/rum.control ]; then :; 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$(PG_MAJOR)-rum; 	else echo "install-postgres-rum: as root, apt-get install postgresql-$(PG_MAJOR)-rum for PostgreSQL search"; fi
 
 # Refresh the vendored GOV.UK Frontend, socket.io-client, Swagger UI and axe-core at the
 # versions in package-lock.json.

@@ -405,6 +405,7 @@ def explain(text: str, allowed: set[int]) -> str:
     if not tsquery:
         return "(no lexemes)"
     where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
+    db.session.execute(postgres.SEARCH_SETTINGS)
     plans = []
     for sql, extra in (
         (postgres.counts_sql(tsquery, where), {"bound": postgres.EXACT_TOTAL + 1}),

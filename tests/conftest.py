@@ -161,10 +161,21 @@ def _create_schema_once(database: str) -> None:
         db.create_all()
         # The PostgreSQL search backend's tables (made by a migration in deployments).
         with db.engine.begin() as connection:
+            _require_extension(connection, "rum", "as root, run `make install-postgres-rum`")
             connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rum"))
             search_postgres.METADATA.drop_all(connection)
             search_postgres.METADATA.create_all(connection)
         _postgres_schema_made = True
+
+
+def _require_extension(connection, name: str, how: str) -> None:
+    available = connection.scalar(
+        sa.text("SELECT count(*) FROM pg_available_extensions WHERE name = :name"),
+        {"name": name},
+    )
+    if not available:
+        _service_missing(f"PostgreSQL's {name} extension", how)
 
 
 _postgres_sequences: list[str] | None = None

@@ -12,8 +12,11 @@ The permission filter is part of the same WHERE as the words (`group_id = ANY(al
 or suggested. Did-you-mean draws its words from `search_words` (each word's number of
 documents per group, kept by the same writes) through a `pg_trgm` index.
 
-Counting every match of a common word is most of a search's cost, so a total is exact up
-to `EXACT_TOTAL` matches and a lower bound beyond (`total_exact: false`, API.md), and the
+A page of hits is read best first from a RUM index (the `rum` extension): `ORDER BY tsv
+<=> query` takes each match's rank from the positions stored in the index, so only the
+page's rows are read from the table; GIN with `ts_rank_cd` had to read and rank every
+match of a common word. Counting every match is the other cost, so a total is exact up to
+`EXACT_TOTAL` matches and a lower bound beyond (`total_exact: false`, API.md), and the
 facets are counted over the same matches.
 """
 
@@ -50,8 +53,15 @@ EXACT_TOTAL = 10_000
 PUBLIC_GROUP = 0  # the group_id of public documents in these tables
 # to_tsvector refuses text whose lexemes pass 1 MB; the start of a longer file is indexed.
 VECTOR_CHARS = 400_000
-EXTENSIONS = ("pg_trgm",)
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B (body), A (title): title 2.5 times body
+# What to install for each extension the backend needs, for the message when one is missing.
+EXTENSIONS = {
+    "pg_trgm": "PostgreSQL's contrib modules (Debian: postgresql-15; elsewhere postgresql-contrib)",
+    "rum": "the RUM index (Debian: postgresql-15-rum, which `make install-postgres-rum` installs)",
+}
+
+# For the search's transaction: the planner JIT-compiles statements it expects to be
+# costly (a common word's matches), and compiling took longer than they run.
+SEARCH_SETTINGS = sa.text("SET LOCAL jit = off")
 
 METADATA = sa.MetaData()
 
@@ -74,6 +84,12 @@ DOCUMENTS = sa.Table(
     sa.Column("words", ARRAY(sa.Text), nullable=False),  # for search_words' counts
     sa.Column("tsv", TSVECTOR, nullable=False),
     sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+    sa.Index(
+        "ix_search_documents_rum",
+        "tsv",
+        postgresql_using="rum",
+        postgresql_ops={"tsv": "rum_tsvector_ops"},
+    ),
     sa.Index("ix_search_documents_parents", "parents", postgresql_using="gin"),
     sa.Index("ix_search_documents_tags", "tags", postgresql_using="gin"),
 )
@@ -243,21 +259,20 @@ def parse(text: str) -> tuple[str, dict, Snippets]:
 def counts_sql(tsquery: str, where: str) -> str:
     """Matches by type and group, over at most :bound of them."""
     return (
-        f"WITH q AS (SELECT {tsquery} AS q) "
         "SELECT type, group_id, count(*) FROM (SELECT d.type, d.group_id "
-        f"FROM search_documents d, q WHERE {where} LIMIT :bound) m GROUP BY 1, 2"
+        f"FROM search_documents d WHERE {where} LIMIT :bound) m GROUP BY 1, 2"
     )
 
 
 def hits_sql(tsquery: str, where: str) -> str:
-    """One page of matches, best first."""
+    """One page of matches, best first, read in rank order from the RUM index (the query
+    is written out, not joined, so that the planner may order by the index). Equal ranks
+    come in the index's order, the same on every page."""
     return (
-        f"WITH q AS (SELECT {tsquery} AS q) "
         "SELECT d.type, d.item_id, d.title, d.label, d.body, d.group_id, d.group_name, "
-        f"d.url, d.created_at, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.q, 1) AS score "
-        f"FROM search_documents d, q WHERE {where} "
-        "ORDER BY score DESC, d.created_at DESC NULLS LAST, d.ref "
-        "LIMIT :limit OFFSET :offset"
+        f"d.url, d.created_at, rum_ts_score(d.tsv, {tsquery}) AS score "
+        f"FROM search_documents d WHERE {where} "
+        f"ORDER BY d.tsv <=> ({tsquery}) LIMIT :limit OFFSET :offset"
     )
 
 
@@ -288,9 +303,9 @@ class PostgresBackend:
             raise SearchUnavailable(
                 "PostgreSQL search needs the extension(s) "
                 + ", ".join(missing)
-                + " in the hub's database: install PostgreSQL's contrib modules "
-                "(Debian: postgresql-15, or postgresql-contrib) and run `flask db upgrade`, "
-                "or set HUB_SEARCH_BACKEND=whoosh."
+                + " in the hub's database: install "
+                + "; ".join(f"{name}: {EXTENSIONS[name]}" for name in missing)
+                + "; then run `flask db upgrade`, or set HUB_SEARCH_BACKEND=whoosh."
             )
         self._checked = True
 
@@ -395,6 +410,7 @@ class PostgresBackend:
         highlight: bool = True,
     ) -> SearchResult:
         self.check_extensions()
+        db.session.execute(SEARCH_SETTINGS)
         tsquery, params, snippets = parse(text)
         suggestion = self._suggest(text, allowed_group_ids)
         if not tsquery:
@@ -434,7 +450,7 @@ class PostgresBackend:
     @staticmethod
     def where(tsquery, params, allowed, group_id=None, tag=None) -> tuple[str, dict]:
         """The WHERE of a search (words, permission, filters) and its parameters."""
-        where = "d.tsv @@ q.q AND d.group_id = ANY(:allowed)"
+        where = f"d.tsv @@ ({tsquery}) AND d.group_id = ANY(:allowed)"
         params = {**params, "allowed": sorted({PUBLIC_GROUP, *allowed})}
         if group_id is not None:
             where += " AND d.group_id = :group_id"
@@ -506,10 +522,7 @@ class PostgresBackend:
             return None
         where, params = self.where(tsquery, params, set(groups), None, None)
         found = db.session.scalar(
-            sa.text(
-                f"WITH q AS (SELECT {tsquery} AS q) "
-                f"SELECT EXISTS (SELECT 1 FROM search_documents d, q WHERE {where})"
-            ),
+            sa.text(f"SELECT EXISTS (SELECT 1 FROM search_documents d WHERE {where})"),
             params,
         )
         return out if found else None

@@ -138,7 +138,7 @@ def test_beyond_ten_thousand_matches_the_total_is_a_flagged_lower_bound(app, fac
 
 
 @pytest.mark.parametrize("database", ["postgresql"])  # the PostgreSQL backend runs on PostgreSQL
-def test_postgres_search_says_what_to_install_when_pg_trgm_is_missing(database, tmp_path):
+def test_postgres_search_says_what_to_install_when_an_extension_is_missing(database, tmp_path):
     import uuid
 
     from hub import create_app
@@ -159,8 +159,16 @@ def test_postgres_search_says_what_to_install_when_pg_trgm_is_missing(database, 
             }
         )
         with bare.app_context():
-            with pytest.raises(SearchUnavailable, match="pg_trgm.*postgresql-contrib"):
+            with pytest.raises(SearchUnavailable, match="pg_trgm.*postgresql-contrib") as both:
                 service.backend().search("anything", set())
+            assert "rum: the RUM index (Debian: postgresql-15-rum" in str(both.value)
+            db.session.rollback()
+            db.session.execute(sa.text("CREATE EXTENSION pg_trgm"))
+            db.session.commit()
+            service.backend().reopen()
+            with pytest.raises(SearchUnavailable, match="extension.s. rum in") as rum_only:
+                service.backend().search("anything", set())
+            assert "pg_trgm" not in str(rum_only.value)
             db.session.remove()
             db.engine.dispose()
     finally:
