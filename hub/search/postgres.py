@@ -56,7 +56,8 @@ VECTOR_CHARS = 400_000
 # What to install for each extension the backend needs, for the message when one is missing.
 EXTENSIONS = {
     "pg_trgm": "PostgreSQL's contrib modules (Debian: postgresql-15; elsewhere postgresql-contrib)",
-    "rum": "the RUM index (Debian: postgresql-15-rum, which `make install-postgres-rum` installs)",
+    "rum": "the RUM index (Debian: postgresql-15-rum, which `make install-postgres-rum` "
+    "installs; not a trusted extension: a superuser creates it)",
 }
 
 # For the search's transaction: the planner JIT-compiles statements it expects to be

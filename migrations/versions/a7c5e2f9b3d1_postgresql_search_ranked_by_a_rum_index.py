@@ -37,6 +37,14 @@ def upgrade():
             "not have: install it (Debian: postgresql-15-rum, which `make "
             "install-postgres-rum` installs as root), then run `flask db upgrade` again."
         )
+    installed = bind.scalar(sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'rum'"))
+    superuser = bind.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+    if not installed and not superuser:
+        raise RuntimeError(
+            "PostgreSQL search needs the rum extension in this database, and rum is not a "
+            "trusted extension: a superuser must run `CREATE EXTENSION rum;` in it, then "
+            "run `flask db upgrade` again."
+        )
     op.execute("CREATE EXTENSION IF NOT EXISTS rum")
     op.create_index(
         'ix_search_documents_rum',
