@@ -92,20 +92,18 @@ def pick_queries(corpus: Corpus, count: int, seed: int, pg_app) -> list[tuple[st
     """(ref, query) for `count` readable documents: each query 3 or 4 of the document's
     words of lowest document frequency, ties broken at random, in a random order."""
     rng = random.Random(seed)
-    frequency: Counter = Counter()
-    words = []
-    for doc in corpus.docs:
-        found = words_of(doc)
-        frequency.update(found)
-        words.append(found)
     readable = [
         n
         for n, doc in enumerate(corpus.docs)
         if doc.group_id is None or doc.group_id in corpus.allowed
     ]
     chosen = rng.sample(readable, min(count, len(readable)))
+    frequency: Counter = Counter()
+    for doc in corpus.docs:
+        frequency.update(words_of(doc))
+    words = {n: words_of(corpus.docs[n]) for n in chosen}
     with pg_app.app_context():
-        stops = _STOPS | postgres_stop_words(set().union(*(words[n] for n in chosen)))
+        stops = _STOPS | postgres_stop_words(set().union(*words.values()))
     queries = []
     for n in chosen:
         usable = sorted(words[n] - stops)
@@ -236,7 +234,7 @@ def prose_corpus(work: Path, admin_url: str):
             service.backend().build([docs])
             pg = service.backend()
         corpus = Corpus(
-            "real prose",
+            f"real prose, {len(docs)} documents",
             docs,
             set(),
             {
