@@ -30,10 +30,11 @@ import os
 import random
 import re
 import shutil
+import statistics
 import tempfile
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ class Corpus:
     name: str
     docs: list[SearchDoc]
     allowed: set[int]  # the searcher's readable groups (public documents besides)
-    searchers: dict  # engine name -> function(query) -> refs, best first
+    searchers: dict  # engine name -> function(query) -> (refs best first, total matched)
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -120,36 +121,39 @@ def reciprocal_rank(ref: str, refs: list[str]) -> float:
     return 1 / (refs.index(ref) + 1) if ref in refs[:TOP] else 0.0
 
 
-def measure(corpus: Corpus, queries: list[tuple[str, str]]) -> dict[str, list[float]]:
-    return {
-        engine: [reciprocal_rank(ref, search(text)) for ref, text in queries]
-        for engine, search in corpus.searchers.items()
-    }
+def measure(corpus: Corpus, queries: list[tuple[str, str]]):
+    """Each engine's reciprocal ranks, and its numbers of matches, query by query."""
+    scores, totals = {}, {}
+    for engine, search in corpus.searchers.items():
+        answers = [(ref, *search(text)) for ref, text in queries]
+        scores[engine] = [reciprocal_rank(ref, refs) for ref, refs, _total in answers]
+        totals[engine] = [total for _ref, _refs, total in answers]
+    return scores, totals
 
 
 # --- engines --------------------------------------------------------------------------------
 
 
 def backend_searcher(backend, allowed: set[int], app=None):
-    def search(text: str) -> list[str]:
-        if app is None:
-            return _refs(backend.search(text, allowed, page_size=TOP, highlight=False))
-        with app.app_context():
-            return _refs(backend.search(text, allowed, page_size=TOP, highlight=False))
+    def search(text: str) -> tuple[list[str], int]:
+        with app.app_context() if app is not None else nullcontext():
+            result = backend.search(text, allowed, page_size=TOP, highlight=False)
+        return [f"{hit.type}:{hit.id}" for hit in result.hits], result.total
 
     return search
-
-
-def _refs(result) -> list[str]:
-    return [f"{hit.type}:{hit.id}" for hit in result.hits]
 
 
 def fts_searcher(docs: list[SearchDoc], allowed: set[int], path: Path):
     conn = build_fts(docs, path)
     allow_fts(conn, allowed)
 
-    def search(text: str) -> list[str]:
-        return [docs[row[0] - 1].ref for row in fts_hits(conn, fts_query(text), limit=TOP)]
+    def search(text: str) -> tuple[list[str], int]:
+        match = fts_query(text)
+        total = conn.execute(
+            "SELECT count(*) FROM docs WHERE docs MATCH ? AND group_id IN (SELECT id FROM allowed)",
+            (match,),
+        ).fetchone()[0]
+        return [docs[row[0] - 1].ref for row in fts_hits(conn, match, limit=TOP)], total
 
     return search
 
@@ -286,14 +290,16 @@ def seeded_corpus(data_dir: Path, work: Path):
 # --- the report -----------------------------------------------------------------------------
 
 
-def rows(corpus: Corpus, queries, scores: dict[str, list[float]]) -> list[str]:
+def rows(corpus: Corpus, scores: dict[str, list[float]], totals: dict[str, list[int]]):
     lines = []
     for engine, values in scores.items():
         found = sum(1 for v in values if v)
         first = sum(1 for v in values if v == 1)
+        few = sum(1 for total in totals[engine] if total <= TOP)
         lines.append(
             f"| {corpus.name} | {engine} | {len(values)} | {sum(values) / len(values):.3f} | "
-            f"{first / len(values):.0%} | {found / len(values):.0%} |"
+            f"{first / len(values):.0%} | {found / len(values):.0%} | "
+            f"{statistics.median(totals[engine]):,.0f} | {few / len(values):.0%} |"
         )
     return lines
 
@@ -338,8 +344,9 @@ def main() -> None:
     args = parser.parse_args()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     table = [
-        "| corpus | engine | queries | MRR@10 | first | in top 10 |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| corpus | engine | queries | MRR@10 | first | in top 10 | median matches "
+        "| queries matching <= 10 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     verdicts, notes = [], []
     work = Path(tempfile.mkdtemp(prefix="quality-bench-"))
@@ -363,7 +370,9 @@ def main() -> None:
         + (" (HUB_DATABASE_URL: the seeded PostgreSQL database)" if args.data_dir else ""),
         f"- Each query: 3 or 4 of one document's words of lowest document frequency (no "
         f"stop word of Whoosh or PostgreSQL's `english`), shuffled; MRR@{TOP} of that "
-        "document; 'first': found first; the real prose is public, the seeded data set is "
+        "document; 'first': found first; 'matches': the readable documents holding every "
+        "word of the query (the total each engine gives); where at most 10 do, the document "
+        "is in the top 10 whatever the ranking. The real prose is public; the seeded data set is "
         "searched as person 1 (documents drawn from those they may read).",
         "",
         *table,
@@ -384,8 +393,8 @@ def main() -> None:
 def _one(corpus, pg_app, args, table, verdicts, notes) -> None:
     print(f"Queries on {corpus.name} ...", flush=True)
     queries = pick_queries(corpus, args.queries, args.seed, pg_app)
-    scores = measure(corpus, queries)
-    table.extend(rows(corpus, queries, scores))
+    scores, totals = measure(corpus, queries)
+    table.extend(rows(corpus, scores, totals))
     verdicts.append(verdict(corpus, scores))
     notes.extend(f"- {corpus.name}: {line[2:]}" for line in examples(queries, scores))
 
