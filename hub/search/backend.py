@@ -13,9 +13,11 @@ from __future__ import annotations
 import heapq
 import html
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -116,18 +118,12 @@ class SearchResult:
 
 
 class SearchBackend(Protocol):
-    def build(
-        self,
-        path: str | Path,
-        batches: Iterable[list[SearchDoc]],
-        procs: int = 2,
-        progress=None,
-    ) -> int:
-        """Write a whole new index at `path` from batches of documents, beside the one in
-        use (which `reopen` then opens); returns the number of documents."""
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
+        """Replace every document by these batches, searches seeing the old ones until the
+        new set is whole; returns the number of documents."""
 
     def reopen(self) -> None:
-        """Forget the open index, so the next search opens it afresh (after a rebuild)."""
+        """Forget what is held open, so the next search opens it afresh."""
 
     def index(self, docs: Iterable[SearchDoc], deletes: Iterable[str] = ()) -> None:
         """Add or replace these documents (and delete `deletes`) in one commit."""
@@ -746,6 +742,18 @@ class WhooshBackend:
         return None
 
     # --- rebuilding -------------------------------------------------------------------
+
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
+        """Build a whole new index beside the one in use, then swap it in and reopen."""
+        building = self.path.with_name(f"index.building-{os.getpid()}")
+        count = self.build(building, batches, procs=procs, progress=progress)
+        old = self.path.with_name(f"index.old-{os.getpid()}-{int(time.time())}")
+        if self.path.exists():
+            self.path.rename(old)
+        building.rename(self.path)
+        self.reopen()
+        shutil.rmtree(old, ignore_errors=True)
+        return count
 
     @staticmethod
     def build(

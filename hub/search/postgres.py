@@ -358,9 +358,10 @@ class PostgresBackend:
     def stamps(self) -> dict[str, str]:
         return dict(db.session.execute(sa.text("SELECT ref, stamp FROM search_documents")).all())
 
-    def build(self, batches: Iterable[list[SearchDoc]], progress=None) -> int:
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
         """Replace every document in one transaction: searches see the old ones until it
-        commits. The word counts are made once at the end, by one aggregate."""
+        commits. The word counts are made once at the end, by one aggregate. (One
+        process: `procs` is the Whoosh build's.)"""
         connection = db.session.connection()
         connection.execute(sa.text("DELETE FROM search_words"))
         connection.execute(sa.text("DELETE FROM search_documents"))
