@@ -701,21 +701,10 @@ class WhooshBackend:
     def _suggest(self, searcher, leaves, text: str, allowed: list[int]) -> str | None:
         """Replace each word found in nothing readable by its nearest readable word."""
         reader = searcher.reader()
-        stop = TEXT_ANALYZER.stoplist if hasattr(TEXT_ANALYZER, "stoplist") else set()
         changed = False
         out = text
-        for match in list(_WORD.finditer(text))[::-1]:
+        for match in correctable_words(text):
             word = match.group(0).lower()
-            before = text[: match.start()]
-            if (
-                len(word) < 4
-                or word.isdigit()
-                or word in _STOP_WORDS
-                or word in stop
-                or before.endswith("-")
-                or text[match.end() : match.end() + 1] == "*"
-            ):
-                continue
             if self._found_readable(leaves, allowed, "spell", word):
                 continue
             maxdist = 1 if len(word) <= 5 else 2
@@ -871,6 +860,26 @@ def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def correctable_words(text: str) -> list[re.Match]:
+    """The words of a query that did-you-mean may replace, last first (so that replacing
+    one leaves the others' positions as they were): four letters or more, not a number,
+    not a stop word, not negated and not a prefix."""
+    words = []
+    for match in reversed(list(_WORD.finditer(text))):
+        word = match.group(0).lower()
+        if (
+            len(word) < 4
+            or word.isdigit()
+            or word in _STOP_WORDS
+            or word in _STOPS
+            or text[: match.start()].endswith("-")
+            or text[match.end() : match.end() + 1] == "*"
+        ):
+            continue
+        words.append(match)
+    return words
 
 
 def _distance(a: str, b: str) -> int:

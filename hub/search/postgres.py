@@ -31,7 +31,6 @@ from whoosh.lang.porter import stem as porter_stem
 from hub.errors import HubError
 from hub.extensions import db
 from hub.search.backend import (
-    _STOP_WORDS,
     _STOPS,
     FACET_GROUPS,
     SNIPPET_CHARS,
@@ -43,6 +42,7 @@ from hub.search.backend import (
     _distance,
     _shorten,
     _words,
+    correctable_words,
 )
 from hub.search.snippets import Snippets
 
@@ -482,18 +482,8 @@ class PostgresBackend:
         groups = sorted({PUBLIC_GROUP, *allowed})
         out = text
         changed = False
-        for match in list(_WORD.finditer(text))[::-1]:
+        for match in correctable_words(text):
             word = match.group(0).lower()
-            before = text[: match.start()]
-            if (
-                len(word) < 4
-                or word.isdigit()
-                or word in _STOP_WORDS
-                or word in _STOPS
-                or before.endswith("-")
-                or text[match.end() : match.end() + 1] == "*"
-            ):
-                continue
             if self._readable_word(word, groups):
                 continue
             best = self._nearest(word, groups)
