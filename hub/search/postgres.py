@@ -31,7 +31,6 @@ from whoosh.lang.porter import stem as porter_stem
 from hub.errors import HubError
 from hub.extensions import db
 from hub.search.backend import (
-    _STOP_WORDS,
     _STOPS,
     FACET_GROUPS,
     SNIPPET_CHARS,
@@ -43,6 +42,7 @@ from hub.search.backend import (
     _distance,
     _shorten,
     _words,
+    correctable_words,
 )
 from hub.search.snippets import Snippets
 
@@ -360,9 +360,10 @@ class PostgresBackend:
     def stamps(self) -> dict[str, str]:
         return dict(db.session.execute(sa.text("SELECT ref, stamp FROM search_documents")).all())
 
-    def build(self, batches: Iterable[list[SearchDoc]], progress=None) -> int:
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
         """Replace every document in one transaction: searches see the old ones until it
-        commits. The word counts are made once at the end, by one aggregate."""
+        commits. The word counts are made once at the end, by one aggregate. (One
+        process: `procs` is the Whoosh build's.)"""
         connection = db.session.connection()
         connection.execute(sa.text("DELETE FROM search_words"))
         connection.execute(sa.text("DELETE FROM search_documents"))
@@ -483,18 +484,8 @@ class PostgresBackend:
         groups = sorted({PUBLIC_GROUP, *allowed})
         out = text
         changed = False
-        for match in list(_WORD.finditer(text))[::-1]:
+        for match in correctable_words(text):
             word = match.group(0).lower()
-            before = text[: match.start()]
-            if (
-                len(word) < 4
-                or word.isdigit()
-                or word in _STOP_WORDS
-                or word in _STOPS
-                or before.endswith("-")
-                or text[match.end() : match.end() + 1] == "*"
-            ):
-                continue
             if self._readable_word(word, groups):
                 continue
             best = self._nearest(word, groups)
