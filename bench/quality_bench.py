@@ -230,19 +230,20 @@ def prose_corpus(work: Path, admin_url: str):
             }
         )
         docs = prose_docs(pg_app)
-        WhooshBackend.build(work / "index", [docs], procs=1)
+        whoosh = WhooshBackend(work / "index")
+        whoosh.rebuild([docs], procs=1)
         with pg_app.app_context():
             with db.engine.begin() as connection:
                 connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
                 postgres.METADATA.create_all(connection)
-            service.backend().build([docs])
+            service.backend().rebuild([docs])
             pg = service.backend()
         corpus = Corpus(
             f"real prose, {len(docs)} documents",
             docs,
             set(),
             {
-                "Whoosh": backend_searcher(WhooshBackend(work / "index"), set()),
+                "Whoosh": backend_searcher(whoosh, set()),
                 "PostgreSQL": backend_searcher(pg, set(), pg_app),
                 "SQLite FTS5": fts_searcher(docs, set(), work / "fts.sqlite3"),
             },
