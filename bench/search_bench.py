@@ -176,6 +176,25 @@ def build_fts(docs: list[SearchDoc], path: Path) -> sqlite3.Connection:
     return conn
 
 
+def allow_fts(conn: sqlite3.Connection, allowed: set[int]) -> None:
+    """The groups the searcher may read (and public documents), for FTS5's filter."""
+    conn.execute("CREATE TEMP TABLE allowed(id TEXT PRIMARY KEY)")
+    conn.executemany(
+        "INSERT INTO allowed VALUES (?)", [("public",)] + [(str(gid),) for gid in allowed]
+    )
+
+
+def fts_hits(conn: sqlite3.Connection, match: str, limit: int = 20, select: str = "''"):
+    """FTS5's best `limit` readable matches: (rowid, type, `select`, rank); rowid n is
+    the n-th document given to `build_fts`."""
+    return conn.execute(
+        f"SELECT rowid, type, {select}, bm25(docs, 3.0, 1.0) AS rank FROM docs "
+        "WHERE docs MATCH ? AND group_id IN (SELECT id FROM allowed) "
+        "ORDER BY rank LIMIT ?",
+        (match, limit),
+    ).fetchall()
+
+
 def run_fts(conn: sqlite3.Connection, queries: list[str], highlight: bool) -> list[float]:
     select = "snippet(docs, 1, '<mark>', '</mark>', ' … ', 24)" if highlight else "''"
     times = []
@@ -183,12 +202,7 @@ def run_fts(conn: sqlite3.Connection, queries: list[str], highlight: bool) -> li
         match = fts_query(text)
         started = time.perf_counter()
         try:
-            conn.execute(
-                f"SELECT rowid, type, {select}, bm25(docs, 3.0, 1.0) AS rank FROM docs "
-                "WHERE docs MATCH ? AND group_id IN (SELECT id FROM allowed) "
-                "ORDER BY rank LIMIT 20",
-                (match,),
-            ).fetchall()
+            fts_hits(conn, match, select=select)
             conn.execute(
                 "SELECT type, count(*) FROM docs WHERE docs MATCH ? "
                 "AND group_id IN (SELECT id FROM allowed) GROUP BY type",
@@ -421,11 +435,7 @@ def _queries_and_fts(out: dict, args) -> None:
     try:
         print("Building FTS5 ...", flush=True)
         conn = build_fts(out["docs"], work / "fts.sqlite3")
-        conn.execute("CREATE TEMP TABLE allowed(id TEXT PRIMARY KEY)")
-        conn.executemany(
-            "INSERT INTO allowed VALUES (?)",
-            [("public",)] + [(str(gid),) for gid in out["allowed"]],
-        )
+        allow_fts(conn, out["allowed"])
         queries = make_queries(random.Random(11), args.queries)
         backend, allowed = out["backend"], out["allowed"]
         print("Queries ...", flush=True)
@@ -669,10 +679,7 @@ def main() -> None:
 
         print("Building FTS5 ...", flush=True)
         conn = build_fts(docs, work / "fts.sqlite3")
-        conn.execute("CREATE TEMP TABLE allowed(id TEXT PRIMARY KEY)")
-        conn.executemany(
-            "INSERT INTO allowed VALUES (?)", [("public",)] + [(str(gid),) for gid in allowed]
-        )
+        allow_fts(conn, allowed)
 
         print("Queries ...", flush=True)
         backend.search("council", allowed)  # warm: open the searcher, fill the caches

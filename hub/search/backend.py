@@ -13,9 +13,11 @@ from __future__ import annotations
 import heapq
 import html
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -116,18 +118,12 @@ class SearchResult:
 
 
 class SearchBackend(Protocol):
-    def build(
-        self,
-        path: str | Path,
-        batches: Iterable[list[SearchDoc]],
-        procs: int = 2,
-        progress=None,
-    ) -> int:
-        """Write a whole new index at `path` from batches of documents, beside the one in
-        use (which `reopen` then opens); returns the number of documents."""
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
+        """Replace every document by these batches, searches seeing the old ones until the
+        new set is whole; returns the number of documents."""
 
     def reopen(self) -> None:
-        """Forget the open index, so the next search opens it afresh (after a rebuild)."""
+        """Forget what is held open, so the next search opens it afresh."""
 
     def index(self, docs: Iterable[SearchDoc], deletes: Iterable[str] = ()) -> None:
         """Add or replace these documents (and delete `deletes`) in one commit."""
@@ -705,21 +701,10 @@ class WhooshBackend:
     def _suggest(self, searcher, leaves, text: str, allowed: list[int]) -> str | None:
         """Replace each word found in nothing readable by its nearest readable word."""
         reader = searcher.reader()
-        stop = TEXT_ANALYZER.stoplist if hasattr(TEXT_ANALYZER, "stoplist") else set()
         changed = False
         out = text
-        for match in list(_WORD.finditer(text))[::-1]:
+        for match in correctable_words(text):
             word = match.group(0).lower()
-            before = text[: match.start()]
-            if (
-                len(word) < 4
-                or word.isdigit()
-                or word in _STOP_WORDS
-                or word in stop
-                or before.endswith("-")
-                or text[match.end() : match.end() + 1] == "*"
-            ):
-                continue
             if self._found_readable(leaves, allowed, "spell", word):
                 continue
             maxdist = 1 if len(word) <= 5 else 2
@@ -746,6 +731,18 @@ class WhooshBackend:
         return None
 
     # --- rebuilding -------------------------------------------------------------------
+
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
+        """Build a whole new index beside the one in use, then swap it in and reopen."""
+        building = self.path.with_name(f"index.building-{os.getpid()}")
+        count = self.build(building, batches, procs=procs, progress=progress)
+        old = self.path.with_name(f"index.old-{os.getpid()}-{int(time.time())}")
+        if self.path.exists():
+            self.path.rename(old)
+        building.rename(self.path)
+        self.reopen()
+        shutil.rmtree(old, ignore_errors=True)
+        return count
 
     @staticmethod
     def build(
@@ -863,6 +860,26 @@ def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def correctable_words(text: str) -> list[re.Match]:
+    """The words of a query that did-you-mean may replace, last first (so that replacing
+    one leaves the others' positions as they were): four letters or more, not a number,
+    not a stop word, not negated and not a prefix."""
+    words = []
+    for match in reversed(list(_WORD.finditer(text))):
+        word = match.group(0).lower()
+        if (
+            len(word) < 4
+            or word.isdigit()
+            or word in _STOP_WORDS
+            or word in _STOPS
+            or text[: match.start()].endswith("-")
+            or text[match.end() : match.end() + 1] == "*"
+        ):
+            continue
+        words.append(match)
+    return words
 
 
 def _distance(a: str, b: str) -> int:

@@ -34,7 +34,6 @@ from whoosh.lang.porter import stem as porter_stem
 from hub.errors import HubError
 from hub.extensions import db
 from hub.search.backend import (
-    _STOP_WORDS,
     _STOPS,
     FACET_GROUPS,
     SNIPPET_CHARS,
@@ -46,6 +45,7 @@ from hub.search.backend import (
     _distance,
     _shorten,
     _words,
+    correctable_words,
 )
 from hub.search.snippets import Snippets
 
@@ -122,10 +122,14 @@ class SearchUnavailable(HubError):
 
 # --- what is written ----------------------------------------------------------------------
 
-# Web and email addresses and dotted names are one token to PostgreSQL's parser
-# ("www.openkent.org.uk" a host), so their words, and the names their dots end with, are
-# added to the indexed text as well: "openkent" finds the address, "leeds.gov.uk" finds
-# "housing@leeds.gov.uk", and the address still finds itself whole.
+# Web and email addresses, dotted names, paths and MIME types are one token to
+# PostgreSQL's parser ("www.openkent.org.uk" a host; "docs/screenshots/phone.png", "/proc"
+# and "pub/sub" files), and it leaves out a word in angle brackets ("<date>", a tag),
+# where Whoosh and FTS5 see words. So the words of every run of text that joins words by
+# more than a hyphen or an apostrophe, and the names an address's dots end with, are added
+# to the indexed text as well: "openkent" finds the address, "screenshots" the path,
+# "leeds.gov.uk" finds "housing@leeds.gov.uk", and each still finds itself whole.
+_JOINED = re.compile(r"\S*[^\W_][^\w\s'-]+[^\W_]\S*|/[^\W_]\S*|<[^\W_][^\s<>]*>")
 _ADDRESS = re.compile(r"[^\W_][\w-]*(?:[.@][^\W_][\w-]*)+(?:/[\w./-]*)?")
 _WORD = re.compile(r"[^\W_]+")
 # PostgreSQL leaves out words longer than 2,047 bytes; their start is kept instead,
@@ -135,11 +139,9 @@ _LONG_WORD = re.compile(r"\w{500,}")
 
 def vector_text(text: str) -> str:
     text = _LONG_WORD.sub(lambda m: m.group()[:500], text[:VECTOR_CHARS])
-    extra = []
+    extra = [" ".join(_WORD.findall(match.group())) for match in _JOINED.finditer(text)]
     for match in _ADDRESS.finditer(text):
-        address = match.group()
-        extra.append(" ".join(_WORD.findall(address)))
-        labels = address.split("/", 1)[0].rsplit("@", 1)[-1].split(".")
+        labels = match.group().split("/", 1)[0].rsplit("@", 1)[-1].split(".")
         extra.extend(".".join(labels[i:]) for i in range(len(labels) - 1))
     return text if not extra else text + "\n" + "\n".join(extra)
 
@@ -377,9 +379,10 @@ class PostgresBackend:
     def stamps(self) -> dict[str, str]:
         return dict(db.session.execute(sa.text("SELECT ref, stamp FROM search_documents")).all())
 
-    def build(self, batches: Iterable[list[SearchDoc]], progress=None) -> int:
+    def rebuild(self, batches: Iterable[list[SearchDoc]], progress=None, procs: int = 2) -> int:
         """Replace every document in one transaction: searches see the old ones until it
-        commits. The word counts are made once at the end, by one aggregate."""
+        commits. The word counts are made once at the end, by one aggregate. (One
+        process: `procs` is the Whoosh build's.)"""
         connection = db.session.connection()
         connection.execute(sa.text("DELETE FROM search_words"))
         connection.execute(sa.text("DELETE FROM search_documents"))
@@ -501,18 +504,8 @@ class PostgresBackend:
         groups = sorted({PUBLIC_GROUP, *allowed})
         out = text
         changed = False
-        for match in list(_WORD.finditer(text))[::-1]:
+        for match in correctable_words(text):
             word = match.group(0).lower()
-            before = text[: match.start()]
-            if (
-                len(word) < 4
-                or word.isdigit()
-                or word in _STOP_WORDS
-                or word in _STOPS
-                or before.endswith("-")
-                or text[match.end() : match.end() + 1] == "*"
-            ):
-                continue
             if self._readable_word(word, groups):
                 continue
             best = self._nearest(word, groups)

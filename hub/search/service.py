@@ -7,9 +7,6 @@ Who may read what is `hub.policy`'s decision, gathered by the groups service as
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +61,7 @@ def index_path(app: Flask | None = None) -> Path:
     return Path(app.config["HUB_DATA_DIR"]) / "index"
 
 
-def backend() -> WhooshBackend | PostgresBackend:
+def backend() -> SearchBackend:
     return current_app.extensions["hub_search"]
 
 
@@ -198,24 +195,16 @@ def _transcripts_touched(refs: set[str]) -> set[str]:
 
 
 def rebuild(progress: Callable[[int], None] | None = None, procs: int = 2) -> int:
-    """Build a new index from the database beside the live one, then swap it in.
+    """Rebuild the backend's documents from the database, through its `rebuild`: Whoosh
+    builds a new index beside the live one and swaps it in, PostgreSQL replaces its rows
+    in one transaction.
 
-    Changes committed while it builds are drained into the old index as usual; after the
-    swap they are applied again to the new one (their outbox rows are newer than the mark).
-    PostgreSQL rebuilds its table in one transaction instead (`PostgresBackend.build`).
+    With Whoosh, changes committed while it builds are drained into the old index as
+    usual; after the swap they are applied again to the new one (their outbox rows are
+    newer than the mark). PostgreSQL writes no search outbox rows, so there are none.
     """
-    if isinstance(backend(), PostgresBackend):
-        return backend().build(documents.all_batches(), progress=progress)
-    path = index_path()
-    building = path.with_name(f"index.building-{os.getpid()}")
     mark = db.session.scalar(select(func.max(OutboxEvent.id))) or 0
-    count = backend().build(building, documents.all_batches(), procs=procs, progress=progress)
-    old = path.with_name(f"index.old-{os.getpid()}-{int(time.time())}")
-    if path.exists():
-        path.rename(old)
-    building.rename(path)
-    backend().reopen()
-    shutil.rmtree(old, ignore_errors=True)
+    count = backend().rebuild(documents.all_batches(), progress=progress, procs=procs)
     later = db.session.scalars(
         select(OutboxEvent.payload).where(OutboxEvent.kind == "search", OutboxEvent.id > mark)
     ).all()

@@ -30,11 +30,20 @@ def app_settings() -> dict:
     return OFF
 
 
-def test_the_app_searches_without_the_accelerator_and_says_so(app, factory, caplog):
+@pytest.fixture
+def hub_logs(caplog):
+    """caplog for the hub's loggers, which do not propagate to the root (hub/logs.py)."""
+    hub = logging.getLogger("hub")
+    hub.addHandler(caplog.handler)
+    yield caplog
+    hub.removeHandler(caplog.handler)
+
+
+def test_the_app_searches_without_the_accelerator_and_says_so(app, factory, hub_logs):
     assert not app.extensions["hub_search"].accelerated
-    with caplog.at_level(logging.INFO, logger="hub.search"):
+    with hub_logs.at_level(logging.INFO, logger="hub.search"):
         make_test_app("sqlite", app.config["HUB_DATA_DIR"] + "-again", **OFF)
-    assert "without its accelerator (HUB_SEARCH_ACCELERATOR=off)" in caplog.text
+    assert "without its accelerator (HUB_SEARCH_ACCELERATOR=off)" in hub_logs.text
 
 
 test_only_readers_find_a_groups_content = test_leaks.test_only_readers_find_a_groups_content
@@ -84,14 +93,14 @@ def _docs() -> list[SearchDoc]:
 
 
 def test_another_whoosh_version_switches_the_accelerator_off(
-    monkeypatch, tmp_path, caplog, fresh_check
+    monkeypatch, tmp_path, hub_logs, fresh_check
 ):
     monkeypatch.setitem(accelerator.WRITTEN_FOR, "Whoosh-Reloaded", "2.7.4")
-    with caplog.at_level(logging.WARNING, logger="hub.search"):
+    with hub_logs.at_level(logging.WARNING, logger="hub.search"):
         backend = WhooshBackend(tmp_path / "index")
     assert not backend.accelerated
-    assert "WITHOUT its accelerator" in caplog.text
-    assert "is installed; it was written for 2.7.4" in caplog.text
+    assert "WITHOUT its accelerator" in hub_logs.text
+    assert "is installed; it was written for 2.7.4" in hub_logs.text
     backend.index(_docs())
     assert [hit.id for hit in backend.search("social care", {1}).hits] == [1, 2]
     assert [hit.id for hit in backend.search("social care", set()).hits] == [2]

@@ -55,6 +55,22 @@ def test_words_inside_web_and_email_addresses_are_words(factory, search_backend)
     assert ("thread", site) not in refs(search(owner, "local.gov.uk"))
 
 
+def test_words_inside_paths_mime_types_and_angle_brackets_are_words(factory, search_backend):
+    owner = factory.person()
+    group = make_group(owner, "open")
+    notes = start_thread(
+        owner,
+        group,
+        "Set-up notes",
+        "Screens are in docs/screenshots/phone.png, uploads are application/pdf, the "
+        "probe is localhost:5000/healthz, exports are named export-<date>.zip (pub/sub), "
+        "memory is in /proc.",
+    )
+    words = ("screenshots", "pdf", "healthz", "date", "sub", "proc")
+    for text in (*words, "docs/screenshots/phone.png"):
+        assert ("thread", notes) in refs(search(owner, text)), text
+
+
 def test_a_title_match_ranks_above_a_body_match(factory, search_backend):
     owner = factory.person()
     group = make_group(owner, "open")
