@@ -235,6 +235,7 @@ def prose_corpus(work: Path, admin_url: str):
         with pg_app.app_context():
             with db.engine.begin() as connection:
                 connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+                connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rum"))
                 postgres.METADATA.create_all(connection)
             service.backend().rebuild([docs])
             pg = service.backend()
