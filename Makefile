@@ -45,7 +45,12 @@ install-browser:
 # fails instead).
 PG_MAJOR ?= $(shell ls /etc/postgresql 2>/dev/null | sort -n | tail -n1)
 install-postgres-rum:
-	@if [ -z "$(PG_MAJOR)" ]; then 	  echo "install-postgres-rum: no PostgreSQL server here; install the rum extension on the database server (Debian: postgresql-NN-rum)"; 	elif [ -e /usr/share/postgresql/$(PG_MAJOR)/extension/rum.control ]; then :; 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$(PG_MAJOR)-rum; 	else echo "install-postgres-rum: as root, apt-get install postgresql-$(PG_MAJOR)-rum for PostgreSQL search"; fi
+	@if [ -z "$(PG_MAJOR)" ]; then \
+	  echo "install-postgres-rum: no PostgreSQL server here; install the rum extension on the database server (Debian: postgresql-NN-rum)"; \
+	elif [ -e /usr/share/postgresql/$(PG_MAJOR)/extension/rum.control ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$(PG_MAJOR)-rum; \
+	else echo "install-postgres-rum: as root, apt-get install postgresql-$(PG_MAJOR)-rum for PostgreSQL search"; fi
 
 # Refresh the vendored GOV.UK Frontend, socket.io-client, Swagger UI and axe-core at the
 # versions in package-lock.json.
