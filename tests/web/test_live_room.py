@@ -36,6 +36,8 @@ def open_room(chromium, live_hub, factory):
             page = new_page(chromium, live_hub)
             opened.append(page)
             sign_in_with_the_form(page, live_hub, user.email, PASSWORD)
+            page.handshakes = []  # the room page's new Socket.IO connections
+            page.on("request", lambda request, page=page: _count_handshake(page, request))
             page.goto(live_hub.path(f"/live/{session_id}"))
             wait_connected(page)
             pages.append(page)
@@ -50,6 +52,12 @@ def open_room(chromium, live_hub, factory):
 @pytest.fixture
 def two_browsers(open_room):
     return open_room()
+
+
+def _count_handshake(page, request) -> None:
+    # A connection's first request to the server has no engine.io session id yet.
+    if "/socket.io/?" in request.url and "sid=" not in request.url:
+        page.handshakes.append(request.url)
 
 
 def wait_connected(page) -> None:
@@ -97,6 +105,10 @@ def vote_for(page, question: str) -> None:
 
 def test_a_question_asked_in_one_browser_appears_in_the_other_within_a_second(two_browsers):
     owner, member = two_browsers
+    # The room and the personal events (unread counts) share one connection.
+    assert [len(page.handshakes) for page in two_browsers] == [1, 1], [
+        page.handshakes for page in two_browsers
+    ]
     began = time.monotonic()
     ask(member, "Why did the reserves fall?")
     shown(owner, "Why did the reserves fall?", timeout=5_000)

@@ -7,7 +7,7 @@
 // seq; one we have seen (seq <= the last) is ignored, so nothing shows twice and nothing
 // is missed. The only events that do not raise the seq are presence and those only some
 // may see (a question waiting for approval), which are never replayed.
-import { io } from "./socket.io/socket.io.esm.min.js";
+import { channel } from "./channel.js";
 
 const state = JSON.parse(document.getElementById("live-state").textContent);
 const text = state.strings;
@@ -48,7 +48,7 @@ function tag(label, colour) {
 
 // --- Talking to the server ----------------------------------------------------------
 
-const socket = io("/live", { withCredentials: true });
+const socket = channel();
 
 function send(event, payload) {
   return new Promise((resolve) => {

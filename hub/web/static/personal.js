@@ -2,7 +2,7 @@
 // channel (docs/api.md), over the vendored Socket.IO client with the session cookie.
 // The header's unread counts rise, a message for the open conversation appears in it,
 // and a polite live region says what came. Every page works without this module.
-import { io } from "./socket.io/socket.io.esm.min.js";
+import { channel } from "./channel.js";
 
 const announcer = document.getElementById("personal-events");
 
@@ -46,7 +46,7 @@ function announce(template, name = "") {
 
 if (announcer) {
   const me = Number(announcer.dataset.personId);
-  const socket = io("/live");
+  const socket = channel();
   // Whether events can arrive now (for styles, and for tests to wait on).
   socket.on("connect", () => { announcer.dataset.connected = "true"; });
   socket.on("disconnect", () => { delete announcer.dataset.connected; });
