@@ -73,7 +73,11 @@ def _body(endpoint: str, target) -> dict:
 
 def _call(app, factory, endpoint: str, caller: str):
     target_user = factory.user()
-    target = factory.client_for(target_user)  # signs in once: a session, and a token
+    signed_in = app.test_client().post(
+        f"{API}/auth/login", json={"email": target_user.email, "password": PASSWORD}
+    )  # a browser session of the target's
+    assert signed_in.status_code == 200, signed_in.json
+    target = factory.client_for(target_user)  # and a token
     with app.app_context():
         session_id = db.session.query(BrowserSession.id).filter_by(user_id=target.user_id).scalar()
     token_id = target.get(f"{API}/auth/tokens").json[0]["id"]
