@@ -12,7 +12,8 @@ from tests.web.conftest import Browser, banner, error_summary, field_error, text
 
 
 def test_the_account_page_shows_your_profile_sessions_and_tokens(app, factory, signed_in):
-    factory.client_for(signed_in.user)  # signs in elsewhere and makes a token, "tests"
+    Browser(app).sign_in(signed_in.user)  # signs in elsewhere
+    factory.client_for(signed_in.user)  # makes a token, "tests"
     page = signed_in.get("/account")
     assert text(page.h1) == "Your account"
     assert page.find(id="name")["value"] == signed_in.user.name
