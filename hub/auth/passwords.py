@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.errors import RateLimited
@@ -75,7 +76,7 @@ def _hashing(function, *args, **kwargs):
     slots = _slots()
     if not slots.acquire(timeout=WAIT_FOR_A_SLOT):
         raise RateLimited(
-            "Many people are signing in at this moment; try again in a few seconds.",
+            _("Many people are signing in at this moment; try again in a few seconds."),
             retry_after=2,
         )
     try:
