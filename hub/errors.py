@@ -151,8 +151,11 @@ def handle_unexpected_exception(error: Exception):
     body = error_body(
         500,
         "Internal Server Error",
-        f"Something went wrong on our side and nothing was changed. "
-        f"If it happens again, report reference {reference}.",
+        _(
+            "Something went wrong on our side and nothing was changed. "
+            "If it happens again, report reference %(reference)s.",
+            reference=reference,
+        ),
         reference=reference,
     )
     response = jsonify(body)

@@ -10,6 +10,7 @@ from functools import cache
 
 from flask import current_app, g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, select, update
 
@@ -27,7 +28,7 @@ from hub.mail import queue_mail
 VERIFY_MAX_AGE_SECONDS = 7 * 24 * 3600
 TOKEN_TOUCH_SECONDS = 60
 RESET_VALID_FOR = timedelta(hours=1)
-RESET_ACCEPTED = (
+RESET_ACCEPTED = lazy_gettext(
     "If an account uses this address, we have emailed it a link to choose a new password. "
     "The link works once, within an hour."
 )
@@ -247,7 +248,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise Invalid(
             _("Your current password is wrong."),
-            errors={"json": {"current_password": ["Your current password is wrong."]}},
+            errors={"json": {"current_password": [_("Your current password is wrong.")]}},
         )
     _set_password(user, new_password)
     ended = sessions.end_sessions(user.id, keep=sessions.current_id())
@@ -313,7 +314,7 @@ def confirm_password_reset(token: str, password: str) -> None:
                 "This password reset link is not valid: it was already used, it is more than an "
                 "hour old, or it was copied only in part. Ask for a new one."
             ),
-            errors={"json": {"token": ["Not valid; ask for a new link."]}},
+            errors={"json": {"token": [_("Not valid; ask for a new link.")]}},
         )
     user = db.session.get(User, reset.user_id)
     if user is None or not user.is_active:

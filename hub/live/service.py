@@ -489,7 +489,7 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
         )
     )
     if missing := [i for i in panelist_ids if i not in found]:
-        problems = [f"No active person with id {i}." for i in missing]
+        problems = [_("No active person with id %(id)s.", id=i) for i in missing]
         raise Invalid(
             _("Some panelists do not exist."), errors={"json": {"panelist_ids": problems}}
         )
@@ -622,7 +622,7 @@ def ask(user: User, session_id: int, text: str, anonymous: bool) -> dict:
     if anonymous and not live.allow_anonymous:
         raise Invalid(
             _("This session does not take anonymous questions."),
-            errors={"json": {"anonymous": ["Not allowed in this session."]}},
+            errors={"json": {"anonymous": [_("Not allowed in this session.")]}},
         )
     _limit(user, "question", _("questions"))
     with _publishing(session_id) as outgoing:

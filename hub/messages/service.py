@@ -27,7 +27,7 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     if not others:
         raise Invalid(
             _("Name at least one other person in participant_ids."),
-            errors={"json": {"participant_ids": ["Name at least one other person."]}},
+            errors={"json": {"participant_ids": [_("Name at least one other person.")]}},
         )
     found = set(
         db.session.scalars(
@@ -37,7 +37,7 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     if missing := sorted(others - found):
         raise Invalid(
             _("There is no person with id %(id)s.", id=missing[0]),
-            errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}},
+            errors={"json": {"participant_ids": [_("Unknown people: %(ids)s", ids=missing)]}},
         )
     everyone = others | {user.id}
     # Checked whether the conversation is new or continues: a block or an unconfirmed
