@@ -6,10 +6,9 @@ for those kept in a module's constants (made at import time, translated when rai
 from __future__ import annotations
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from tests.live.helpers import API
+from tests.translations import write_catalogue
 
 NOT_STARTED = "This session has not started yet; wait for a moderator to start it."
 ONLY_MODERATORS = "Only the group's moderators and the session's panelists can start it."
@@ -21,15 +20,7 @@ WELSH = {
 
 @pytest.fixture(scope="module")
 def welsh_translations(tmp_path_factory) -> str:
-    catalog = Catalog(locale="cy", domain="messages")
-    for english, welsh in WELSH.items():
-        catalog.add(english, welsh)
-    directory = tmp_path_factory.mktemp("translations")
-    folder = directory / "cy" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with open(folder / "messages.mo", "wb") as stream:
-        write_mo(stream, catalog)
-    return str(directory)
+    return write_catalogue(tmp_path_factory.mktemp("translations"), "cy", WELSH)
 
 
 @pytest.fixture
