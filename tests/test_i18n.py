@@ -100,6 +100,30 @@ def test_no_domain_error_mail_or_validation_message_bypasses_gettext():
     assert found == [], "wrap these messages in gettext (`_`):\n" + "\n".join(found)
 
 
+def _gettext_shadowed(tree: ast.Module, filename: str) -> list[str]:
+    """Where a module that imports gettext as `_` binds `_` to something else (`a, _, b =
+    ...`): a `_("...")` after it in the function calls a string."""
+    if not any(
+        isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == "_" for a in node.names)
+        for node in ast.walk(tree)
+    ):
+        return []
+    return [
+        f"{filename}:{node.lineno}: `_` bound, hiding gettext"
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store))
+        or (isinstance(node, ast.arg) and node.arg == "_")
+    ]
+
+
+def test_no_module_hides_gettext_behind_a_throwaway_name():
+    found = []
+    for path in sorted(HUB.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        found += _gettext_shadowed(tree, str(path.relative_to(ROOT)))
+    assert found == [], "name these something else:\n" + "\n".join(found)
+
+
 def test_the_guard_finds_each_kind_of_plain_message():
     source = """
 raise NotFound("There is no such thing.")
@@ -118,6 +142,10 @@ raise Invalid(_("Fix it."), errors={"json": {"name": [_("Empty.")]}})
     found = untranslated(source, "example.py")
     assert [line.split(": ", 1)[0] for line in found] == [
         f"example.py:{n}" for n in (2, 3, 4, 5, 6, 7, 8, 11, 12)
+    ]
+    shadowing = "from flask_babel import gettext as _\nscheme, _, token = header.partition(' ')\n"
+    assert _gettext_shadowed(ast.parse(shadowing), "example.py") == [
+        "example.py:2: `_` bound, hiding gettext"
     ]
 
 

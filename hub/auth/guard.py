@@ -43,7 +43,7 @@ def load_caller(req) -> User | None:
     cookie; None for anything ended, revoked or deactivated."""
     header = req.headers.get("Authorization", "")
     if header:
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return service.user_for_token(token.strip())

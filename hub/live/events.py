@@ -86,7 +86,7 @@ def _authenticate(auth) -> Connection:
     """Who connects, and with what: a token, or the browser session's cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is None:
-        scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+        scheme, _space, bearer = request.headers.get("Authorization", "").partition(" ")
         token = bearer.strip() if scheme.lower() == "bearer" else None
     if token is not None:
         # Tokens are sent deliberately by programs, never by a browser on its own: no
