@@ -14,21 +14,27 @@ from typing import NoReturn
 
 import flask_smorest
 from flask import Flask, jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger("hub.errors")
 
 FRIENDLY_MESSAGES = {
-    400: "The request could not be understood; check that the body is valid JSON.",
-    401: "Sign in first: send a session cookie from POST /api/v1/auth/login or "
-    "an 'Authorization: Bearer <token>' header.",
-    403: "You are signed in but not allowed to do this.",
-    404: "Nothing was found at this address, or you may not see it.",
-    405: "This address does not accept that method; see /api/docs for what it does accept.",
-    413: "The request is too large.",
-    415: "This type of content is not accepted here.",
-    429: "Too many requests; wait and try again.",
+    400: lazy_gettext("The request could not be understood; check that the body is valid JSON."),
+    401: lazy_gettext(
+        "Sign in first: send a session cookie from POST /api/v1/auth/login or "
+        "an 'Authorization: Bearer <token>' header."
+    ),
+    403: lazy_gettext("You are signed in but not allowed to do this."),
+    404: lazy_gettext("Nothing was found at this address, or you may not see it."),
+    405: lazy_gettext(
+        "This address does not accept that method; see /api/docs for what it does accept."
+    ),
+    413: lazy_gettext("The request is too large."),
+    415: lazy_gettext("This type of content is not accepted here."),
+    429: lazy_gettext("Too many requests; wait and try again."),
 }
 
 
@@ -40,6 +46,9 @@ class HubError(Exception):
     def __init__(
         self, message: str, errors: dict | None = None, retry_after: int | None = None
     ) -> None:
+        # A message made at import time (lazy_gettext) is translated now, in the locale
+        # of the request or event that meets the refusal.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.errors = errors
@@ -101,13 +110,15 @@ def handle_http_exception(error: HTTPException):
     errors = data.get("errors") or data.get("messages")
     code = error.code or 500
     if code == 422 and not message:
-        message = "Some fields are invalid; see 'errors' for what to correct."
+        message = _("Some fields are invalid; see 'errors' for what to correct.")
     if code == 429 and not message:
-        message = f"Too many requests (limit: {error.description}); wait and try again."
+        message = _(
+            "Too many requests (limit: %(limit)s); wait and try again.", limit=error.description
+        )
     if code == 400 and errors and not message:
-        message = _first_error(errors) or FRIENDLY_MESSAGES[400]
+        message = _first_error(errors) or str(FRIENDLY_MESSAGES[400])
     if not message:
-        message = FRIENDLY_MESSAGES.get(code) or error.description or error.name
+        message = str(FRIENDLY_MESSAGES.get(code) or error.description or error.name)
     body = error_body(code, error.name, message)
     if errors:
         body["errors"] = errors
@@ -140,8 +151,11 @@ def handle_unexpected_exception(error: Exception):
     body = error_body(
         500,
         "Internal Server Error",
-        f"Something went wrong on our side and nothing was changed. "
-        f"If it happens again, report reference {reference}.",
+        _(
+            "Something went wrong on our side and nothing was changed. "
+            "If it happens again, report reference %(reference)s.",
+            reference=reference,
+        ),
         reference=reference,
     )
     response = jsonify(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext
 from marshmallow import fields, validate
 from marshmallow.utils import get_value
 
@@ -15,7 +16,7 @@ from hub.db import MAX_ID
 NOT_BLANK = validate.Regexp(
     r"^[^\x00]*[^\x00\t\n\v\f\r \x1c-\x1f\x85\xa0"
     r"\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\x00]*$",
-    error="Write something other than spaces.",
+    error=lazy_gettext("Write something other than spaces."),
 )
 
 

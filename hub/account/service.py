@@ -11,6 +11,7 @@ would not keep (group members, live votes, the people finder's words) are kept h
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext
 
 from hub import revocation
 from hub.auth.models import User
@@ -22,7 +23,9 @@ from hub.groups.service import end_memberships_of
 from hub.live.service import withdraw_votes_of
 from hub.messages.service import leave_every_conversation
 
-WRONG_PASSWORD = "Your password is wrong: type your current password to close your account."
+WRONG_PASSWORD = lazy_gettext(
+    "Your password is wrong: type your current password to close your account."
+)
 
 
 def close_account(user: User, password: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select
 
 from hub import policy
@@ -49,7 +50,7 @@ def group_log_page(user: User, group_id: int, pagination_parameters) -> list[dic
 
     group = get_visible_group(user, group_id)
     if not policy.can_read_group_audit(group, group_access(user, group)):
-        raise Forbidden("Only the group's owners and moderators can read its audit log.")
+        raise Forbidden(_("Only the group's owners and moderators can read its audit log."))
     params = {"group_id": group.id}
     return _dumpable(paginate(_log(True), pagination_parameters, "mappings", params))
 
@@ -57,7 +58,7 @@ def group_log_page(user: User, group_id: int, pagination_parameters) -> list[dic
 def site_log_page(user: User, pagination_parameters) -> list[dict]:
     """One page of every entry, newest first (site admins)."""
     if not policy.can_read_site_audit(user):
-        raise Forbidden("Only a site admin can read the site's audit log.")
+        raise Forbidden(_("Only a site admin can read the site's audit log."))
     return _dumpable(paginate(_log(False), pagination_parameters, "mappings"))
 
 

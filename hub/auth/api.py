@@ -128,7 +128,7 @@ def request_password_reset(data):
     """Email a single-use link, valid for an hour, to choose a new password. The answer is
     the same whether or not an account uses the address."""
     service.request_password_reset(data["email"])
-    return {"message": service.RESET_ACCEPTED}
+    return {"message": str(service.RESET_ACCEPTED)}
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 from flask.sessions import SessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.auth import service, sessions
@@ -42,7 +43,7 @@ def load_caller(req) -> User | None:
     cookie; None for anything ended, revoked or deactivated."""
     header = req.headers.get("Authorization", "")
     if header:
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return service.user_for_token(token.strip())
@@ -54,8 +55,10 @@ def load_caller(req) -> User | None:
 def unauthorized():
     abort(
         401,
-        "Sign in first: send a session cookie from POST /api/v1/auth/login or an "
-        "'Authorization: Bearer <token>' header.",
+        _(
+            "Sign in first: send a session cookie from POST /api/v1/auth/login or an "
+            "'Authorization: Bearer <token>' header."
+        ),
     )
 
 
@@ -71,8 +74,10 @@ def require_authentication_and_csrf() -> None:
     if not service.csrf_token_matches(request.headers.get("X-CSRF-Token")):
         abort(
             403,
-            "This request needs the X-CSRF-Token header with the token from sign-in "
-            "(or GET /api/v1/auth/csrf).",
+            _(
+                "This request needs the X-CSRF-Token header with the token from sign-in "
+                "(or GET /api/v1/auth/csrf)."
+            ),
         )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from flask_babel import gettext as _
+
 HANDLE_LENGTH = 30
 HANDLE_PATTERN = r"^\s*[^\W_](?:[\w.-]{0,28}[^\W_])?\s*$"  # around it, spaces are dropped
 HANDLE = re.compile(r"[^\W_](?:[\w.-]{0,28}[^\W_])?")
@@ -46,7 +48,7 @@ _WORD = re.compile(r"[^\W_]+")
 def handle_problem(handle: str) -> str | None:
     """Why this cannot be a handle, or None."""
     if not HANDLE.fullmatch(handle) or handle != handle.lower():
-        return (
+        return _(
             "A handle is 1-30 lower-case letters or digits, with dots, hyphens or "
             "underscores between them (like james.whitfield)."
         )

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.errors import RateLimited
@@ -28,20 +29,23 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why this password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters; a few unrelated words make a good password."
+        return _(
+            "Use at least %(min)s characters; a few unrelated words make a good password.",
+            min=MIN_LENGTH,
+        )
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(max)s characters.", max=MAX_LENGTH)
     lowered = password.lower()
     stem = re.sub(r"[\d\W_]+$", "", lowered)
     common = _common_passwords()
     if lowered in common or stem in common or len(set(lowered)) < 4:
-        return "This password is too common and easy to guess; choose another."
+        return _("This password is too common and easy to guess; choose another.")
     address = email.strip().lower()
     local_part = address.split("@")[0]
     if (address and address in lowered) or (len(local_part) >= 4 and local_part in lowered):
-        return "Do not use your email address in your password."
+        return _("Do not use your email address in your password.")
     if name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""):
-        return "Do not use your name in your password."
+        return _("Do not use your name in your password.")
     return None
 
 
@@ -75,7 +79,7 @@ def _hashing(function, *args, **kwargs):
     slots = _slots()
     if not slots.acquire(timeout=WAIT_FOR_A_SLOT):
         raise RateLimited(
-            "Many people are signing in at this moment; try again in a few seconds.",
+            _("Many people are signing in at this moment; try again in a few seconds."),
             retry_after=2,
         )
     try:

@@ -1,5 +1,6 @@
 """What the accounts API takes and gives."""
 
+from flask_babel import lazy_gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.auth import sessions
@@ -10,7 +11,11 @@ from hub.fields import Boolean, Integer, UtcDateTime
 NEW_PASSWORD = validate.Length(
     min=MIN_LENGTH,
     max=MAX_LENGTH,
-    error=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters: a few unrelated words make a good one.",
+    error=lazy_gettext(
+        "Use %(min)s to %(max)s characters: a few unrelated words make a good one.",
+        min=MIN_LENGTH,
+        max=MAX_LENGTH,
+    ),
 )
 
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app, g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, select, update
 
@@ -26,7 +28,7 @@ from hub.mail import queue_mail
 VERIFY_MAX_AGE_SECONDS = 7 * 24 * 3600
 TOKEN_TOUCH_SECONDS = 60
 RESET_VALID_FOR = timedelta(hours=1)
-RESET_ACCEPTED = (
+RESET_ACCEPTED = lazy_gettext(
     "If an account uses this address, we have emailed it a link to choose a new password. "
     "The link works once, within an hour."
 )
@@ -39,7 +41,7 @@ def normalise_email(email: str) -> str:
 def register(data: dict) -> User:
     email = normalise_email(data["email"])
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict("An account with this email address already exists; sign in instead.")
+        raise Conflict(_("An account with this email address already exists; sign in instead."))
     now = utcnow()
     verification_off = current_app.config["HUB_EMAIL_VERIFICATION"] == "off"
     user = User(
@@ -66,9 +68,9 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         verify_password(_dummy_hash(), password)
-        raise Unauthorized("The email address or password is wrong.")
+        raise Unauthorized(_("The email address or password is wrong."))
     if not verify_password(user.password_hash, password) or not user.is_active:
-        raise Unauthorized("The email address or password is wrong.")
+        raise Unauthorized(_("The email address or password is wrong."))
     return user
 
 
@@ -110,17 +112,22 @@ def _queue_verification_mail(user: User) -> None:
     base = current_app.config["HUB_BASE_URL"]
     queue_mail(
         user.email,
-        "Confirm your Knowledge Hub email address",
-        f"Hello {user.name},\n\nConfirm your address to start posting: open this link and "
-        f"choose Confirm.\n\n{base}/verify-email?token={token}\n\n"
-        f"(A program using the API sends this token to POST {base}/api/v1/auth/verify-email:)"
-        f"\n\n{token}\n\nIt is valid for 7 days.",
+        _("Confirm your Knowledge Hub email address"),
+        _(
+            "Hello %(name)s,\n\nConfirm your address to start posting: open this link and "
+            "choose Confirm.\n\n%(base)s/verify-email?token=%(token)s\n\n"
+            "(A program using the API sends this token to POST %(base)s/api/v1/auth/verify-email:)"
+            "\n\n%(token)s\n\nIt is valid for 7 days.",
+            name=user.name,
+            base=base,
+            token=token,
+        ),
     )
 
 
 def resend_verification(user: User) -> None:
     if user.email_verified_at is not None:
-        raise Conflict("Your email address is already confirmed.")
+        raise Conflict(_("Your email address is already confirmed."))
     _queue_verification_mail(user)
     db.session.commit()
 
@@ -129,14 +136,14 @@ def verify_email(token: str) -> User:
     try:
         data = _verification_serializer().loads(token, max_age=VERIFY_MAX_AGE_SECONDS)
     except SignatureExpired:
-        raise Invalid("This confirmation token has expired; ask for a new one.") from None
+        raise Invalid(_("This confirmation token has expired; ask for a new one.")) from None
     except BadSignature:
         raise Invalid(
-            "This confirmation token is not valid; copy it whole from the email."
+            _("This confirmation token is not valid; copy it whole from the email.")
         ) from None
     user = db.session.get(User, data["user_id"])
     if user is None or user.email != data["email"]:
-        raise Invalid("This confirmation token is not valid any more; ask for a new one.")
+        raise Invalid(_("This confirmation token is not valid any more; ask for a new one."))
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         db.session.commit()
@@ -145,17 +152,17 @@ def verify_email(token: str) -> User:
 
 def approve_account(admin: User, user_id: int) -> User:
     if not policy.can_approve_accounts(admin):
-        raise Forbidden("Only a site admin can approve accounts.")
+        raise Forbidden(_("Only a site admin can approve accounts."))
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("There is no account with this id.")
+        raise NotFound(_("There is no account with this id."))
     if user.approved_at is None:
         user.approved_at = utcnow()
         audit.record(admin, "account.approved", "person", user.id)
         queue_mail(
             user.email,
-            "Your Knowledge Hub account is approved",
-            f"Hello {user.name},\n\nA site admin approved your account.",
+            _("Your Knowledge Hub account is approved"),
+            _("Hello %(name)s,\n\nA site admin approved your account.", name=user.name),
         )
         db.session.commit()
     return user
@@ -163,7 +170,7 @@ def approve_account(admin: User, user_id: int) -> User:
 
 def accounts_awaiting_approval(admin: User):
     if not policy.can_approve_accounts(admin):
-        raise Forbidden("Only a site admin can see accounts awaiting approval.")
+        raise Forbidden(_("Only a site admin can see accounts awaiting approval."))
     return (
         select(User)
         .where(User.approved_at.is_(None), User.deactivated_at.is_(None))
@@ -174,7 +181,7 @@ def accounts_awaiting_approval(admin: User):
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     count = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
     if count >= 50:
-        raise Conflict("You have 50 tokens already; revoke one you no longer use first.")
+        raise Conflict(_("You have 50 tokens already; revoke one you no longer use first."))
     token = "khub_" + secrets.token_urlsafe(32)
     record = ApiToken(user_id=user.id, name=name.strip(), token_hash=secret_digest(token))
     db.session.add(record)
@@ -189,7 +196,7 @@ def list_tokens(user: User):
 def revoke_token(user: User, token_id: int) -> None:
     record = db.session.get(ApiToken, token_id)
     if record is None or record.user_id != user.id:
-        raise NotFound("You have no token with this id.")
+        raise NotFound(_("You have no token with this id."))
     db.session.delete(record)
     db.session.commit()
     revocation.access_revoked(user.id, token_ids=[token_id])
@@ -240,8 +247,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Set a new password; every other session of the person ends (tokens stay)."""
     if not verify_password(user.password_hash, current_password):
         raise Invalid(
-            "Your current password is wrong.",
-            errors={"json": {"current_password": ["Your current password is wrong."]}},
+            _("Your current password is wrong."),
+            errors={"json": {"current_password": [_("Your current password is wrong.")]}},
         )
     _set_password(user, new_password)
     ended = sessions.end_sessions(user.id, keep=sessions.current_id())
@@ -277,14 +284,19 @@ def request_password_reset(email: str) -> None:
     base = current_app.config["HUB_BASE_URL"]
     queue_mail(
         user.email,
-        "Choose a new Knowledge Hub password",
-        f"Hello {user.name},\n\nSomeone (we hope you) asked to choose a new password for your "
-        f"Knowledge Hub account. To choose one, open this link:\n\n"
-        f"{base}/password-reset/new?token={token}\n\n"
-        f"It works once, within an hour. If you did not ask, ignore this email: your "
-        f"password has not changed.\n\n"
-        f"(A program using the API sends this token with the new password to "
-        f"POST {base}/api/v1/auth/password-reset/confirm:)\n\n{token}\n",
+        _("Choose a new Knowledge Hub password"),
+        _(
+            "Hello %(name)s,\n\nSomeone (we hope you) asked to choose a new password for your "
+            "Knowledge Hub account. To choose one, open this link:\n\n"
+            "%(base)s/password-reset/new?token=%(token)s\n\n"
+            "It works once, within an hour. If you did not ask, ignore this email: your "
+            "password has not changed.\n\n"
+            "(A program using the API sends this token with the new password to "
+            "POST %(base)s/api/v1/auth/password-reset/confirm:)\n\n%(token)s\n",
+            name=user.name,
+            base=base,
+            token=token,
+        ),
     )
     db.session.commit()
 
@@ -298,13 +310,15 @@ def confirm_password_reset(token: str, password: str) -> None:
     now = utcnow()
     if reset is None or reset.used_at is not None or reset.expires_at < now:
         raise Invalid(
-            "This password reset link is not valid: it was already used, it is more than an "
-            "hour old, or it was copied only in part. Ask for a new one.",
-            errors={"json": {"token": ["Not valid; ask for a new link."]}},
+            _(
+                "This password reset link is not valid: it was already used, it is more than an "
+                "hour old, or it was copied only in part. Ask for a new one."
+            ),
+            errors={"json": {"token": [_("Not valid; ask for a new link.")]}},
         )
     user = db.session.get(User, reset.user_id)
     if user is None or not user.is_active:
-        raise Invalid("This account can no longer sign in; ask a site admin.")
+        raise Invalid(_("This account can no longer sign in; ask a site admin."))
     _set_password(user, password, field="password")
     db.session.execute(
         update(PasswordReset)
@@ -323,7 +337,7 @@ def deactivate_account(admin: User, user_id: int) -> User:
     """The account can no longer sign in; its sessions end and its sockets close at once."""
     user = _account_for_admin(admin, user_id)
     if user.id == admin.id:
-        raise Conflict("You cannot deactivate your own account; ask another site admin.")
+        raise Conflict(_("You cannot deactivate your own account; ask another site admin."))
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
         sessions.end_sessions(user.id)
@@ -345,10 +359,10 @@ def reactivate_account(admin: User, user_id: int) -> User:
 
 def _account_for_admin(admin: User, user_id: int) -> User:
     if not policy.can_deactivate_accounts(admin):
-        raise Forbidden("Only a site admin can deactivate or reactivate accounts.")
+        raise Forbidden(_("Only a site admin can deactivate or reactivate accounts."))
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("There is no account with this id.")
+        raise NotFound(_("There is no account with this id."))
     return user
 
 

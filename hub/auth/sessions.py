@@ -12,6 +12,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import after_this_request, current_app, g, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select, update
 
 from hub.auth.loading import user_columns, user_from_row
@@ -101,7 +102,7 @@ def end(user: User, session_id: int) -> None:
         .returning(BrowserSession.id)
     ).all()
     if not ended:
-        raise NotFound("You have no signed-in session with this id.")
+        raise NotFound(_("You have no signed-in session with this id."))
     db.session.commit()
     access_revoked(user.id, session_ids=[session_id])
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import lazyload
 
@@ -56,8 +58,8 @@ PLAIN_MENTION = re.compile(rf"(?<![\w@\[])@({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
 
 
-NO_THREAD = "There is no thread with this id, or you may not see it."
-NO_POST = "There is no post with this id, or you may not see it."
+NO_THREAD = lazy_gettext("There is no thread with this id, or you may not see it.")
+NO_POST = lazy_gettext("There is no post with this id, or you may not see it.")
 
 
 def _author_name(model):
@@ -180,9 +182,9 @@ def update_thread(user: User, thread_id: int, changes: dict) -> Thread:
     if ("pinned" in changes or "locked" in changes) and not policy.can_pin_or_lock_thread(
         group, access
     ):
-        raise Forbidden("Only the group's owners and moderators can pin or lock threads.")
+        raise Forbidden(_("Only the group's owners and moderators can pin or lock threads."))
     if "title" in changes and not policy.can_rename_thread(user, thread, group, access):
-        raise Forbidden("Only the thread's author or the group's moderators can rename it.")
+        raise Forbidden(_("Only the thread's author or the group's moderators can rename it."))
     for field in ("pinned", "locked"):
         if field in changes:
             setattr(thread, field, changes[field])
@@ -195,7 +197,9 @@ def update_thread(user: User, thread_id: int, changes: dict) -> Thread:
 def delete_thread(user: User, thread_id: int) -> None:
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_delete_thread(user, thread, group, access):
-        raise Forbidden("Only the group's moderators can delete a thread others have replied to.")
+        raise Forbidden(
+            _("Only the group's moderators can delete a thread others have replied to.")
+        )
     # The group's row first, as a reply takes it (its count) before the thread's: a reply
     # committed meanwhile is then deleted, and counted out, with the others.
     lock_row(Group, group.id)
@@ -232,7 +236,7 @@ def _readable_thread(user: User, thread_id: int) -> tuple[Thread, Group, GroupAc
         _thread_with_group_and_access(), {"thread_id": thread_id, "caller_id": caller_id(user)}
     ).first()
     thread, group, access = (row.Thread, row.Group, access_of(user, row)) if row else (None,) * 3
-    require_readable_content(group, access, NO_THREAD, "threads")
+    require_readable_content(group, access, NO_THREAD, _("threads"))
     remember_access(user, group, access)
     return thread, group, access
 
@@ -250,15 +254,15 @@ def _thread_with_group_and_access():
 
 def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
     if group.archived_at is not None:
-        return "This group is archived; its forum can be read but not added to."
+        return _("This group is archived; its forum can be read but not added to.")
     if not access.is_member:
-        return "Join this group to start threads and reply in it."
+        return _("Join this group to start threads and reply in it.")
     if not policy.can_post(user):
-        return (
+        return _(
             "Confirm your email address (and wait for approval if you were told to) "
             "before you post."
         )
-    return "You may not post in this group."
+    return _("You may not post in this group.")
 
 
 # --- Posts ---------------------------------------------------------------------------
@@ -267,7 +271,7 @@ def _why_not_posting(user: User, group: Group, access: GroupAccess) -> str:
 def post_page(user: User, thread_id: int, pagination_parameters) -> list[dict]:
     """One page of the thread's posts, dump-ready, oldest first."""
     params = {"thread_id": thread_id}
-    require_readable_facts(user, _thread_group_facts(), params, NO_THREAD, "threads")
+    require_readable_facts(user, _thread_group_facts(), params, NO_THREAD, _("threads"))
     return _with_authors(paginate(_posts(), pagination_parameters, "mappings", params))
 
 
@@ -318,15 +322,15 @@ def create_post(user: User, thread_id: int, body: str, reply_to: int | None) -> 
     thread, group, access = _readable_thread(user, thread_id)
     if not policy.can_reply_in_thread(user, thread, group, access):
         if thread.locked and policy.can_post_in_group(user, group, access):
-            raise Conflict("This thread is locked: only the group's moderators can post in it.")
+            raise Conflict(_("This thread is locked: only the group's moderators can post in it."))
         raise Forbidden(_why_not_posting(user, group, access))
     answered = None
     if reply_to is not None:
         answered = db.session.get(Post, reply_to)
         if answered is None or answered.thread_id != thread.id:
             raise Invalid(
-                "reply_to must be the id of a post in this thread.",
-                errors={"json": {"reply_to": ["No post with this id in this thread."]}},
+                _("reply_to must be the id of a post in this thread."),
+                errors={"json": {"reply_to": [_("No post with this id in this thread.")]}},
             )
     now = utcnow()
     post = Post(
@@ -382,8 +386,8 @@ def update_post(user: User, post_id: int, body: str) -> Post:
     post, thread, group, access = _readable_post(user, post_id)
     if not policy.can_edit_post(user, post, thread, group, access):
         if post.author_id == user.id and thread.locked:
-            raise Conflict("This thread is locked: its posts can no longer be edited.")
-        raise Forbidden("Only the post's author or the group's moderators can edit it.")
+            raise Conflict(_("This thread is locked: its posts can no longer be edited."))
+        raise Forbidden(_("Only the post's author or the group's moderators can edit it."))
     before = mentioned_ids(post.body, group.id)
     post.body = body
     post.body_html = render_mentions(body)
@@ -403,11 +407,14 @@ def delete_post(user: User, post_id: int) -> None:
     """Delete a reply (author or moderator); the opening post goes with its thread."""
     post, thread, group, access = _readable_post(user, post_id)
     if not policy.can_delete_post(user, post, group, access):
-        raise Forbidden("Only the post's author or the group's moderators can delete it.")
+        raise Forbidden(_("Only the post's author or the group's moderators can delete it."))
     if post.is_opening:
         raise Conflict(
-            "This post opened its thread: delete the thread instead "
-            f"(DELETE /api/v1/threads/{thread.id}), or edit the post.",
+            _(
+                "This post opened its thread: delete the thread instead "
+                "(DELETE /api/v1/threads/%(thread_id)s), or edit the post.",
+                thread_id=thread.id,
+            ),
         )
     if not lock_row(Post, post.id):
         raise NotFound(NO_POST)

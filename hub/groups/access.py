@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import (
     String,
     bindparam,
@@ -29,7 +31,7 @@ from hub.groups.models import Group, GroupBan, GroupTag, Invitation, JoinRequest
 from hub.policy import GroupAccess
 from hub.tags import tag_order
 
-NOT_FOUND = "There is no group with this id, or you may not see it."
+NOT_FOUND = lazy_gettext("There is no group with this id, or you may not see it.")
 
 
 def group_access(user: User | None, group: Group) -> GroupAccess:
@@ -81,7 +83,7 @@ def get_readable_group(user: User | None, group_id: int) -> Group:
     """The group whose content this person may read: 404 if unseen, 403 if not readable."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_read_group_content(group, access):
-        raise Forbidden("Only members can read this group's content; ask to join it first.")
+        raise Forbidden(_("Only members can read this group's content; ask to join it first."))
     return group
 
 
@@ -103,7 +105,9 @@ def require_readable_content(
     if group is None or not policy.can_see_group(group, access):
         raise NotFound(not_found)
     if not policy.can_read_group_content(group, access):
-        raise Forbidden(f"Only members can read this group's {what}; ask to join it first.")
+        raise Forbidden(
+            _("Only members can read this group's %(what)s; ask to join it first.", what=what)
+        )
 
 
 def require_readable_facts(
@@ -127,10 +131,10 @@ def require_readable_group_content(user: User | None, group_id: int) -> None:
     when this request has read the group and the caller's access already)."""
     known = _known_access(user, group_id)
     if known is not None:
-        require_readable_content(*known, NOT_FOUND, "content")
+        require_readable_content(*known, NOT_FOUND, _("content"))
         return
     params = {"group_id": group_id}
-    require_readable_facts(user, _group_facts(), params, NOT_FOUND, "content")
+    require_readable_facts(user, _group_facts(), params, NOT_FOUND, _("content"))
 
 
 def readable_content_rows(user: User | None, group_id: int, statement, limit: int) -> list:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import PersonRefField, PersonRefSchema
@@ -6,7 +7,8 @@ from hub.groups.models import ROLES, VISIBILITIES
 
 TAG = fields.Str(
     validate=validate.Regexp(
-        r"^[\w][\w \-&'/]{0,59}$", error="Tags are 1-60 letters, digits, spaces or -&'/."
+        r"^[\w][\w \-&'/]{0,59}$",
+        error=lazy_gettext("Tags are 1-60 letters, digits, spaces or -&'/."),
     )
 )
 NAME = fields.Str(validate=validate.Length(min=1, max=120))

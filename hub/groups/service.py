@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     Integer,
     bindparam,
@@ -44,8 +45,10 @@ def create_group(user: User, data: dict) -> Group:
     """A new group with its creator as owner."""
     if not policy.can_create_group(user):
         raise Forbidden(
-            "Confirm your email address (and wait for approval if you were told to) "
-            "before you create a group.",
+            _(
+                "Confirm your email address (and wait for approval if you were told to) "
+                "before you create a group."
+            ),
         )
     group = Group(
         name=data["name"].strip(),
@@ -159,11 +162,11 @@ def _with_tags(rows: list[dict]) -> list[dict]:
 def update_group(user: User, group_id: int, changes: dict) -> Group:
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_edit_group(group, access):
-        raise Forbidden("Only the group's owners and moderators can edit it.")
+        raise Forbidden(_("Only the group's owners and moderators can edit it."))
     if changes.get(
         "visibility", group.visibility
     ) != group.visibility and not policy.can_change_group_visibility(group, access):
-        raise Forbidden("Only the group's owners can change who may see and join it.")
+        raise Forbidden(_("Only the group's owners can change who may see and join it."))
     if "name" in changes:
         group.name = changes["name"].strip()
     if "description" in changes:
@@ -183,7 +186,7 @@ def archive_group(user: User, group_id: int) -> None:
     """Archive: the group leaves the directory; its members keep reading, nobody posts."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_archive_group(group, access):
-        raise Forbidden("Only the group's owners can archive it.")
+        raise Forbidden(_("Only the group's owners can archive it."))
     if group.archived_at is None:
         group.archived_at = utcnow()
     db.session.commit()
@@ -203,10 +206,10 @@ def join_group(user: User, group_id: int) -> str:
         raise NotFound(NOT_FOUND)
     if outcome == "forbidden":
         if access.banned:
-            raise Forbidden("You have been removed from this group and may not rejoin it.")
+            raise Forbidden(_("You have been removed from this group and may not rejoin it."))
         if group.archived_at is not None:
-            raise Forbidden("This group is archived and takes no new members.")
-        raise Forbidden("This group is private: people join when a moderator invites them.")
+            raise Forbidden(_("This group is archived and takes no new members."))
+        raise Forbidden(_("This group is private: people join when a moderator invites them."))
     if outcome == "member":
         if not access.is_member:
             _add_member(group, user.id)
@@ -228,11 +231,13 @@ def join_group(user: User, group_id: int) -> str:
 def leave_group(user: User, group_id: int) -> None:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_leave_group(group, access):
-        raise NotFound("You are not a member of this group.")
+        raise NotFound(_("You are not a member of this group."))
     if access.role == "owner" and _owner_count(group.id) == 1:
         raise Conflict(
-            "You are this group's last owner: make another member an owner first "
-            "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group.",
+            _(
+                "You are this group's last owner: make another member an owner first "
+                "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group."
+            ),
         )
     _remove_member(group, user.id)
     db.session.commit()
@@ -252,9 +257,12 @@ def end_memberships_of(user: User) -> None:
     if stranded:
         names = ", ".join(f"{g.name} (id {g.id})" for g in stranded)
         raise Conflict(
-            f"You are the last owner of {names}: make another member an owner first "
-            "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group, "
-            "then close your account.",
+            _(
+                "You are the last owner of %(names)s: make another member an owner first "
+                "(PATCH /api/v1/groups/{id}/members/{user_id}), or archive the group, "
+                "then close your account.",
+                names=names,
+            ),
         )
     theirs = select(Membership.group_id).where(Membership.user_id == user.id)
     db.session.execute(
@@ -288,7 +296,7 @@ def first_members(user: User, group_id: int, limit: int) -> list:
 def _member_list_group(user: User, group_id: int) -> Group:
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_list_members(group, access):
-        raise Forbidden("Only members can see who belongs to this group.")
+        raise Forbidden(_("Only members can see who belongs to this group."))
     return group
 
 
@@ -310,7 +318,7 @@ def mention_suggestions_page(
     with `text` (all of them without it), in name order: whom a post there may mention."""
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_see_mention_suggestions(user, group, access):
-        raise Forbidden("Only members who may post in this group can look up whom to mention.")
+        raise Forbidden(_("Only members who may post in this group can look up whom to mention."))
     params = {"group_id": group.id}
     text = (text or "").strip().lstrip("@").lower()
     if text:
@@ -403,7 +411,7 @@ def _owner_count(group_id: int) -> int:
 def join_requests_of(user: User, group_id: int):
     group, access = visible_group_and_access(user, group_id)
     if not policy.can_handle_join_requests(group, access):
-        raise Forbidden("Only the group's owners and moderators can see requests to join.")
+        raise Forbidden(_("Only the group's owners and moderators can see requests to join."))
     return (
         select(JoinRequest)
         .where(JoinRequest.group_id == group.id)
@@ -414,15 +422,15 @@ def join_requests_of(user: User, group_id: int):
 def _pending_request(user: User, group_id: int, requester_id: int) -> tuple[Group, JoinRequest]:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_handle_join_requests(group, access):
-        raise Forbidden("Only the group's owners and moderators can handle requests to join.")
+        raise Forbidden(_("Only the group's owners and moderators can handle requests to join."))
     request = db.session.get(JoinRequest, (group.id, requester_id))
     if request is None:
-        raise NotFound("This person has no pending request to join this group.")
+        raise NotFound(_("This person has no pending request to join this group."))
     return group, request
 
 
 def approve_join_request(user: User, group_id: int, requester_id: int) -> str:
-    group, _ = _pending_request(user, group_id, requester_id)
+    group, _request = _pending_request(user, group_id, requester_id)
     _add_member(group, requester_id)
     record(user, "request.approved", "person", requester_id, group.id)
     notify(
@@ -447,17 +455,19 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_invite_to_group(group, access):
         raise Forbidden(
-            "Only the group's owners and moderators can invite people, "
-            "and not to an archived group.",
+            _(
+                "Only the group's owners and moderators can invite people, "
+                "and not to an archived group."
+            ),
         )
     invitee = db.session.get(User, invitee_id)
     if invitee is None or not invitee.is_active:
         raise Invalid(
-            f"There is no person with id {invitee_id}.",
-            errors={"json": {"user_id": ["Unknown person."]}},
+            _("There is no person with id %(id)s.", id=invitee_id),
+            errors={"json": {"user_id": [_("Unknown person.")]}},
         )
     if db.session.get(Membership, (group.id, invitee.id)) is not None:
-        raise Conflict("This person is already a member of the group.")
+        raise Conflict(_("This person is already a member of the group."))
     invitation = db.session.get(Invitation, (group.id, invitee.id))
     if invitation is None:
         lifted = db.session.execute(
@@ -477,12 +487,12 @@ def invite(user: User, group_id: int, invitee_id: int) -> Invitation:
 def change_member_role(user: User, group_id: int, member_id: int, role: str) -> Membership:
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_change_member_roles(group, access):
-        raise Forbidden("Only the group's owners can change members' roles.")
+        raise Forbidden(_("Only the group's owners can change members' roles."))
     membership = db.session.get(Membership, (group.id, member_id))
     if membership is None:
-        raise NotFound("This person is not a member of this group.")
+        raise NotFound(_("This person is not a member of this group."))
     if membership.role == "owner" and role != "owner" and _owner_count(group.id) == 1:
-        raise Conflict("This is the group's last owner: make another member an owner first.")
+        raise Conflict(_("This is the group's last owner: make another member an owner first."))
     if membership.role != role:
         record(
             user,
@@ -501,22 +511,22 @@ def remove_member(user: User, group_id: int, member_id: int, ban: bool) -> None:
     """Remove a member, and with `ban` refuse their return (non-members may be banned too)."""
     group, access = visible_group_and_access(user, group_id, lock=True)
     if not policy.can_moderate_group(group, access):
-        raise Forbidden("Only the group's owners and moderators can remove members.")
+        raise Forbidden(_("Only the group's owners and moderators can remove members."))
     if member_id == user.id:
-        raise Invalid("To leave the group yourself, use POST /api/v1/groups/{id}/leave.")
+        raise Invalid(_("To leave the group yourself, use POST /api/v1/groups/{id}/leave."))
     membership = db.session.get(Membership, (group.id, member_id))
     if membership is not None:
         if not policy.can_remove_member(group, access, membership.role):
-            raise Forbidden("Only an owner can remove another owner.")
+            raise Forbidden(_("Only an owner can remove another owner."))
         if membership.role == "owner" and _owner_count(group.id) == 1:
-            raise Conflict("This is the group's last owner: make another member an owner first.")
+            raise Conflict(_("This is the group's last owner: make another member an owner first."))
         _remove_member(group, member_id)
         if not ban:
             record(user, "member.removed", "person", member_id, group.id)
     elif not ban:
-        raise NotFound("This person is not a member of this group.")
+        raise NotFound(_("This person is not a member of this group."))
     elif db.session.get(User, member_id) is None:
-        raise NotFound("There is no person with this id.")
+        raise NotFound(_("There is no person with this id."))
     if ban:
         for model in (Invitation, JoinRequest):
             db.session.execute(
@@ -538,8 +548,8 @@ def lift_ban(user: User, group_id: int, banned_id: int) -> None:
         GroupBan,
         banned_id,
         policy.can_lift_ban,
-        "Only the group's owners and moderators can lift bans.",
-        "This person is not banned from this group.",
+        _("Only the group's owners and moderators can lift bans."),
+        _("This person is not banned from this group."),
         "ban.lifted",
     )
 
@@ -552,8 +562,8 @@ def cancel_invitation(user: User, group_id: int, invitee_id: int) -> None:
         Invitation,
         invitee_id,
         policy.can_cancel_invitation,
-        "Only the group's owners and moderators can cancel invitations.",
-        "This person has no pending invitation to this group.",
+        _("Only the group's owners and moderators can cancel invitations."),
+        _("This person has no pending invitation to this group."),
         "invitation.cancelled",
     )
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from flask_babel import gettext as _
 
 from hub.errors import Invalid, UnsupportedType
 from hub.library.extract_worker import zip_problem
@@ -100,16 +101,20 @@ def detect(path: Path, filename: str) -> Kind:
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
     if not head:
-        raise Invalid("The file is empty; choose a file with something in it.")
+        raise Invalid(_("The file is empty; choose a file with something in it."))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         kind = _zip_kind(path)
     else:
         kind = _binary_kind(head) or _text_kind(head, extension_of(filename))
         if zipfile.is_zipfile(path):
             raise UnsupportedType(
-                f"This file is both a {kind.label} file and a zip archive "
-                f"(a polyglot), so it is not accepted. Accepted types: "
-                f"{ACCEPTED}.",
+                _(
+                    "This file is both a %(kind)s file and a zip archive "
+                    "(a polyglot), so it is not accepted. Accepted types: "
+                    "%(accepted)s.",
+                    kind=kind.label,
+                    accepted=ACCEPTED,
+                ),
             )
     _check_name_agrees(kind, filename)
     return kind
@@ -121,14 +126,19 @@ def _zip_kind(path: Path) -> Kind:
             problem = zip_problem(archive)
             if problem:
                 raise Invalid(
-                    f"This file was not stored because {problem}, which "
-                    f"real documents never do (a possible zip bomb).",
+                    _(
+                        "This file was not stored because %(problem)s, which "
+                        "real documents never do (a possible zip bomb).",
+                        problem=problem,
+                    ),
                 )
             names = archive.namelist()
             if any(n.lower().endswith(("vbaproject.bin", ".class")) for n in names):
                 raise UnsupportedType(
-                    "Documents with macros or programs inside are not "
-                    "accepted; save the document without macros and try again.",
+                    _(
+                        "Documents with macros or programs inside are not "
+                        "accepted; save the document without macros and try again."
+                    ),
                 )
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
@@ -140,12 +150,17 @@ def _zip_kind(path: Path) -> Kind:
                         return KINDS[kind]
     except zipfile.BadZipFile as error:
         raise Invalid(
-            "The file is damaged: it starts like an office document but "
-            "cannot be opened. Save it again and retry.",
+            _(
+                "The file is damaged: it starts like an office document but "
+                "cannot be opened. Save it again and retry."
+            ),
         ) from error
     raise UnsupportedType(
-        f"A zip archive is not accepted; upload the documents in it one by "
-        f"one. Accepted types: {ACCEPTED}.",
+        _(
+            "A zip archive is not accepted; upload the documents in it one by "
+            "one. Accepted types: %(accepted)s.",
+            accepted=ACCEPTED,
+        ),
     )
 
 
@@ -156,17 +171,25 @@ def _binary_kind(head: bytes) -> Kind | None:
     if guess.mime in _BY_MIME:
         return KINDS[_BY_MIME[guess.mime]]
     raise UnsupportedType(
-        f"Files of type {guess.mime} are not accepted. Accepted types: {ACCEPTED}."
+        _(
+            "Files of type %(mime)s are not accepted. Accepted types: %(accepted)s.",
+            mime=guess.mime,
+            accepted=ACCEPTED,
+        )
     )
 
 
 def _text_kind(head: bytes, extension: str) -> Kind:
     if not _looks_like_text(head):
-        raise UnsupportedType(f"This type of file is not accepted. Accepted types: {ACCEPTED}.")
+        raise UnsupportedType(
+            _("This type of file is not accepted. Accepted types: %(accepted)s.", accepted=ACCEPTED)
+        )
     if extension in KINDS["html"].extensions and not _HTML_MARKUP.search(head):
         raise UnsupportedType(
-            "The file's name ends in .html but it holds no HTML; rename it "
-            "to .txt or upload the real page.",
+            _(
+                "The file's name ends in .html but it holds no HTML; rename it "
+                "to .txt or upload the real page."
+            ),
         )
     for name in _TEXT_KINDS:
         if extension in KINDS[name].extensions:
@@ -197,12 +220,21 @@ def _check_name_agrees(kind: Kind, filename: str) -> None:
     accepted_extensions = {e for k in KINDS.values() for e in k.extensions}
     if extension not in accepted_extensions:
         raise UnsupportedType(
-            f"Files ending in {extension} are not accepted. Accepted types: {ACCEPTED}."
+            _(
+                "Files ending in %(extension)s are not accepted. Accepted types: %(accepted)s.",
+                extension=extension,
+                accepted=ACCEPTED,
+            )
         )
     raise UnsupportedType(
-        f"The file's name ends in {extension} but its content is "
-        f"{kind.label}; give it the right name ({kind.extensions[0]}) or "
-        f"upload the file you meant to.",
+        _(
+            "The file's name ends in %(extension)s but its content is "
+            "%(kind)s; give it the right name (%(right)s) or "
+            "upload the file you meant to.",
+            extension=extension,
+            kind=kind.label,
+            right=kind.extensions[0],
+        ),
     )
 
 

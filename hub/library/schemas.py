@@ -1,4 +1,5 @@
 import flask_smorest.fields
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
@@ -28,10 +29,10 @@ class CommaSeparatedTags(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise ValidationError("Send tags as one comma-separated string.")
+            raise ValidationError(_("Send tags as one comma-separated string."))
         tags = [t.strip() for t in value.split(",") if t.strip()]
         if len(tags) > MAX_TAGS:
-            raise ValidationError(f"At most {MAX_TAGS} tags.")
+            raise ValidationError(_("At most %(max)s tags.", max=MAX_TAGS))
         for tag in tags:
             TAG.deserialize(tag)
         return tags
@@ -42,7 +43,7 @@ class Upload(flask_smorest.fields.Upload):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not hasattr(value, "stream") or not hasattr(value, "filename"):
-            raise ValidationError("Send the file as a multipart/form-data part named 'file'.")
+            raise ValidationError(_("Send the file as a multipart/form-data part named 'file'."))
         return value
 
 

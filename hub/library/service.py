@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -44,14 +46,15 @@ from hub.tags import clean_tags, replace_tags, tag_key
 from hub.text import render_markdown
 
 MAX_FOLDER_DEPTH = 10
-NO_FILE = "There is no file with this id, or you may not see it."
+NO_FILE = lazy_gettext("There is no file with this id, or you may not see it.")
 
 
 def too_large_message() -> str:
     limit = storage.max_upload_bytes() // (1024 * 1024)
-    return (
-        f"The file is larger than the {limit} MB limit; make it smaller (for example, "
-        f"save images at a lower resolution) or split it into parts."
+    return _(
+        "The file is larger than the %(limit)s MB limit; make it smaller (for example, "
+        "save images at a lower resolution) or split it into parts.",
+        limit=limit,
     )
 
 
@@ -75,12 +78,15 @@ def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -
     parent = _folder_in(group, parent_id, "parent_id") if parent_id is not None else None
     if parent is not None and _depth(parent) >= MAX_FOLDER_DEPTH:
         raise Invalid(
-            f"Folders nest at most {MAX_FOLDER_DEPTH} deep; put this one higher up.",
-            errors={"json": {"parent_id": ["Too deep."]}},
+            _(
+                "Folders nest at most %(depth)d deep; put this one higher up.",
+                depth=MAX_FOLDER_DEPTH,
+            ),
+            errors={"json": {"parent_id": [_("Too deep.")]}},
         )
     name = " ".join(name.split())
     if not name:
-        raise Invalid("Give the folder a name.", errors={"json": {"name": ["Empty."]}})
+        raise Invalid(_("Give the folder a name."), errors={"json": {"name": [_("Empty.")]}})
     siblings = select(LibraryFolder.id).where(
         LibraryFolder.group_id == group.id,
         LibraryFolder.parent_id.is_(None)
@@ -89,7 +95,9 @@ def create_folder(user: User, group_id: int, name: str, parent_id: int | None) -
         LibraryFolder.name == name,
     )
     if db.session.scalar(siblings) is not None:
-        raise Conflict(f"There is already a folder called {name!r} here; choose another name.")
+        raise Conflict(
+            _("There is already a folder called %(name)r here; choose another name.", name=name)
+        )
     folder = LibraryFolder(
         group_id=group.id, parent_id=parent.id if parent else None, name=name, created_by_id=user.id
     )
@@ -102,8 +110,8 @@ def _folder_in(group: Group, folder_id: int, field: str) -> LibraryFolder:
     folder = db.session.get(LibraryFolder, folder_id)
     if folder is None or folder.group_id != group.id:
         raise Invalid(
-            f"There is no folder with id {folder_id} in this group.",
-            errors={"json": {field: ["No such folder in this group."]}},
+            _("There is no folder with id %(id)s in this group.", id=folder_id),
+            errors={"json": {field: [_("No such folder in this group.")]}},
         )
     return folder
 
@@ -204,12 +212,12 @@ def update_file(user: User, file_id: int, changes: dict) -> LibraryFile:
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_edit_file(user, library_file, group, access):
         raise Forbidden(
-            "Only the person who uploaded this file or the group's moderators can change it."
+            _("Only the person who uploaded this file or the group's moderators can change it.")
         )
     if "title" in changes:
         title = changes["title"].strip()
         if not title:
-            raise Invalid("Give the file a title.", errors={"json": {"title": ["Empty."]}})
+            raise Invalid(_("Give the file a title."), errors={"json": {"title": [_("Empty.")]}})
         library_file.title = title
     if "description" in changes:
         library_file.description = changes["description"]
@@ -230,7 +238,7 @@ def delete_file(user: User, file_id: int) -> None:
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_delete_file(user, library_file, group, access):
         raise Forbidden(
-            "Only the person who uploaded this file or the group's moderators can delete it."
+            _("Only the person who uploaded this file or the group's moderators can delete it.")
         )
     if not lock_row(LibraryFile, library_file.id):
         raise NotFound(NO_FILE)
@@ -257,7 +265,10 @@ def add_version(user: User, file_id: int, upload: FileStorage) -> LibraryFile:
     library_file, group, access = _readable_file(user, file_id)
     if not policy.can_edit_file(user, library_file, group, access):
         raise Forbidden(
-            "Only the person who uploaded this file or the group's moderators can add a version.",
+            _(
+                "Only the person who uploaded this file or the group's moderators "
+                "can add a version."
+            ),
         )
     received = _receive(upload)
     try:
@@ -273,8 +284,10 @@ def add_version(user: User, file_id: int, upload: FileStorage) -> LibraryFile:
         db.session.rollback()
         received.discard()
         raise Conflict(
-            "Someone else added a version of this file at the same moment; "
-            "reload it and try again.",
+            _(
+                "Someone else added a version of this file at the same moment; "
+                "reload it and try again."
+            ),
         ) from None
     except BaseException:
         db.session.rollback()
@@ -312,10 +325,15 @@ def download(user: User, file_id: int, number: int | None = None) -> Download:
         )
     )
     if version is None:
-        raise NotFound(f"This file has no version {number}; see its versions for the numbers.")
+        raise NotFound(
+            _(
+                "This file has no version %(number)s; see its versions for the numbers.",
+                number=number,
+            )
+        )
     path = storage.path_of(version.storage_key)
     if not path.is_file():
-        raise NotFound("This file's content is missing from storage; ask a site administrator.")
+        raise NotFound(_("This file's content is missing from storage; ask a site administrator."))
     return Download(
         path=path,
         content_type=version.content_type,
@@ -396,21 +414,21 @@ def _receive(upload: FileStorage) -> Received:
 def _readable_file(user: User, file_id: int) -> tuple[LibraryFile, Group, GroupAccess]:
     """The file, its group and your access: 404 if unseen, 403 if its group is unreadable."""
     library_file = db.session.get(LibraryFile, file_id)
-    group, access = group_of_readable_content(user, library_file, NO_FILE, "library")
+    group, access = group_of_readable_content(user, library_file, NO_FILE, _("library"))
     return library_file, group, access
 
 
 def _why_not_adding(user: User, group: Group, access: GroupAccess) -> str:
     if group.archived_at is not None:
-        return "This group is archived; its library can be read but not added to."
+        return _("This group is archived; its library can be read but not added to.")
     if not access.is_member:
-        return "Join this group to add files to its library."
+        return _("Join this group to add files to its library.")
     if not policy.can_post(user):
-        return (
+        return _(
             "Confirm your email address (and wait for approval if you were told to) "
             "before you add files."
         )
-    return "You may not add files to this group's library."
+    return _("You may not add files to this group's library.")
 
 
 def _title_from(filename: str) -> str:

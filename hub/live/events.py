@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from marshmallow import Schema, ValidationError
@@ -85,24 +86,26 @@ def _authenticate(auth) -> Connection:
     """Who connects, and with what: a token, or the browser session's cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is None:
-        scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+        scheme, _space, bearer = request.headers.get("Authorization", "").partition(" ")
         token = bearer.strip() if scheme.lower() == "bearer" else None
     if token is not None:
         # Tokens are sent deliberately by programs, never by a browser on its own: no
         # Origin check.
         user = auth_service.user_for_token(str(token)) if token else None
         if user is None:
-            _refuse("This token is not valid; make one with POST /api/v1/auth/tokens.")
+            _refuse(_("This token is not valid; make one with POST /api/v1/auth/tokens."))
         return Connection(user.id, token_id=g.token_id)
     if current_user.is_authenticated:
         if not _origin_allowed():
             _refuse(
-                "Cookie sign-in is accepted only from this site's own pages; programs "
-                "connect with auth={'token': ...}.",
+                _(
+                    "Cookie sign-in is accepted only from this site's own pages; programs "
+                    "connect with auth={'token': ...}."
+                ),
                 code="forbidden",
             )
         return Connection(current_user.id, browser_session_id=browser_sessions.current_id())
-    _refuse("Sign in first: connect with auth={'token': '<bearer token>'} or a session cookie.")
+    _refuse(_("Sign in first: connect with auth={'token': '<bearer token>'} or a session cookie."))
 
 
 def _origin_allowed() -> bool:
@@ -201,7 +204,7 @@ def _answer(schema: Schema, action, payload) -> dict:
         connection = runtime().connection(sid)
         if connection is None or _revoked({sid: connection}):
             _shut_out(sid)
-            return _error("forbidden", "Your sign-in has ended; sign in again to take part.")
+            return _error("forbidden", _("Your sign-in has ended; sign in again to take part."))
         # Read afresh at every event; the expertise list is not needed for any of them.
         user = db.session.get(User, connection.user_id, options=[lazyload(User.expertise)])
         data = schema.load(payload if payload is not None else {})
@@ -222,8 +225,11 @@ def _answer(schema: Schema, action, payload) -> dict:
         log.exception("live event failed", extra={"reference": reference})
         return _error(
             "internal",
-            f"Something went wrong on our side and nothing was changed. If it happens "
-            f"again, report reference {reference}.",
+            _(
+                "Something went wrong on our side and nothing was changed. If it happens "
+                "again, report reference %(reference)s.",
+                reference=reference,
+            ),
         )
 
 
@@ -238,7 +244,7 @@ def _first_message(messages) -> str:
             return text if key == "_schema" else f"{key}: {text}"
     if isinstance(messages, list) and messages:
         return _first_message(messages[0])
-    return str(messages) if messages else "The event's data is not valid."
+    return str(messages) if messages else _("The event's data is not valid.")
 
 
 def join(user: User, sid: str, data: dict) -> dict:
@@ -297,7 +303,12 @@ def chat(user: User, _sid: str, data: dict) -> dict:
 def on_unknown_event(event, *_payload) -> dict:
     names = ", ".join(name for name, _schema, _action in CLIENT_EVENTS)
     return _error(
-        "invalid", f"There is no event {str(event)[:60]!r} on /live; the events are {names}."
+        "invalid",
+        _(
+            "There is no event %(event)r on /live; the events are %(names)s.",
+            event=str(event)[:60],
+            names=names,
+        ),
     )
 
 

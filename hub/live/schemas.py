@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.auth.schemas import PersonRefField, PersonRefSchema
@@ -15,7 +17,7 @@ MODERATION_ACTIONS = ("approve", "hide", "pin", "unpin", "mark_answered")
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ValidationError("Write something; it cannot be blank.")
+        raise ValidationError(_("Write something; it cannot be blank."))
 
 
 def _text(maximum: int, what: str) -> fields.Str:
@@ -23,7 +25,13 @@ def _text(maximum: int, what: str) -> fields.Str:
         required=True,
         validate=[
             validate.Length(
-                min=1, max=maximum, error=f"{what} are 1 to {maximum:,} characters long."
+                min=1,
+                max=maximum,
+                error=lazy_gettext(
+                    "%(what)s are 1 to %(maximum)s characters long.",
+                    what=what,
+                    maximum=format(maximum, ","),
+                ),
             ),
             _not_blank,
         ],
@@ -69,7 +77,7 @@ class LiveSessionCreateSchema(Schema):
     @validates_schema
     def _ends_after_start(self, data, **kwargs):
         if data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("A session must end after it starts.", "ends_at")
+            raise ValidationError(_("A session must end after it starts."), "ends_at")
 
 
 class QuestionQuerySchema(Schema):
@@ -85,7 +93,7 @@ class QuestionCreateSchema(Schema):
             }
         }
 
-    text = _text(QUESTION_MAX, "Questions")
+    text = _text(QUESTION_MAX, lazy_gettext("Questions"))
     anonymous = Boolean(load_default=False)
 
 
@@ -169,7 +177,7 @@ class SessionRefSchema(Schema):
 
 
 class AskSchema(SessionRefSchema):
-    text = _text(QUESTION_MAX, "Questions")
+    text = _text(QUESTION_MAX, lazy_gettext("Questions"))
     anonymous = Boolean(load_default=False)
 
 
@@ -178,7 +186,7 @@ class VoteSchema(SessionRefSchema):
 
 
 class AnswerSchema(VoteSchema):
-    text = _text(ANSWER_MAX, "Answers")
+    text = _text(ANSWER_MAX, lazy_gettext("Answers"))
 
 
 class ModerateSchema(VoteSchema):
@@ -186,4 +194,4 @@ class ModerateSchema(VoteSchema):
 
 
 class ChatSchema(SessionRefSchema):
-    text = _text(CHAT_MAX, "Chat messages")
+    text = _text(CHAT_MAX, lazy_gettext("Chat messages"))

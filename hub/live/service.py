@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import Integer, bindparam, delete, func, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -68,11 +70,15 @@ EVENT_TYPES = (
     "chat.message",
     "presence",
 )
-NOT_FOUND = "There is no live session with this id, or you may not see it."
-QUESTION_NOT_FOUND = "There is no question with this id in this session, or you may not see it."
+NOT_FOUND = lazy_gettext("There is no live session with this id, or you may not see it.")
+QUESTION_NOT_FOUND = lazy_gettext(
+    "There is no question with this id in this session, or you may not see it."
+)
 NOT_LIVE = {
-    "scheduled": "This session has not started yet; wait for a moderator to start it.",
-    "ended": "This session has ended; its transcript is in the group's forum.",
+    "scheduled": lazy_gettext(
+        "This session has not started yet; wait for a moderator to start it."
+    ),
+    "ended": lazy_gettext("This session has ended; its transcript is in the group's forum."),
 }
 _session_schema = LiveSessionSchema()
 
@@ -136,7 +142,9 @@ def attend(user: User, session_id: int) -> Attendance:
     if not policy.can_see_group(group, access) and not (panelist and not access.banned):
         raise NotFound(NOT_FOUND)
     if not policy.can_join_live_session(group, access, panelist):
-        raise Forbidden("Only the group's members can follow this session; ask to join the group.")
+        raise Forbidden(
+            _("Only the group's members can follow this session; ask to join the group.")
+        )
     return Attendance(user, live, group, access, panelist)
 
 
@@ -306,7 +314,7 @@ def with_questions(user: User, sessions: list[LiveSession]) -> list[LiveSession]
         panelist = user.id in live.panelist_ids
         if not policy.can_join_live_session(group, access, panelist):
             raise Forbidden(
-                "Only the group's members can follow this session; ask to join the group."
+                _("Only the group's members can follow this session; ask to join the group.")
             )
         attendance = Attendance(user, live, group, access, panelist)
         (moderated if attendance.moderator else attended).append(live.id)
@@ -473,7 +481,7 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
     group = get_visible_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_schedule_live_session(user, group, access):
-        raise Forbidden("Only the group's owners and moderators can schedule live sessions.")
+        raise Forbidden(_("Only the group's owners and moderators can schedule live sessions."))
     panelist_ids = sorted(set(data["panelist_ids"]))
     found = set(
         db.session.scalars(
@@ -481,8 +489,10 @@ def schedule_session(user: User, group_id: int, data: dict) -> LiveSession:
         )
     )
     if missing := [i for i in panelist_ids if i not in found]:
-        problems = [f"No active person with id {i}." for i in missing]
-        raise Invalid("Some panelists do not exist.", errors={"json": {"panelist_ids": problems}})
+        problems = [_("No active person with id %(id)s.", id=i) for i in missing]
+        raise Invalid(
+            _("Some panelists do not exist."), errors={"json": {"panelist_ids": problems}}
+        )
     live = LiveSession(
         group_id=group.id,
         created_by_id=user.id,
@@ -512,11 +522,16 @@ def start_session(user: User, session_id: int) -> LiveSession:
     """Go live: `session.started` to the room, and the group's members are notified."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        raise Forbidden("Only the group's moderators and the session's panelists can start it.")
+        raise Forbidden(_("Only the group's moderators and the session's panelists can start it."))
     with _publishing(session_id) as outgoing:
         live = _locked(session_id)
         if live.status != "scheduled":
-            raise Conflict(f"This session is {live.status} already; only a scheduled one starts.")
+            raise Conflict(
+                _(
+                    "This session is %(status)s already; only a scheduled one starts.",
+                    status=live.status,
+                )
+            )
         live.status = "live"
         live.started_at = utcnow()
         _record(outgoing, live.id, "session.started", lambda: session_view(live))
@@ -540,11 +555,11 @@ def end_session(user: User, session_id: int) -> LiveSession:
     """End it: `session.ended` to the room, and the transcript becomes a forum thread."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        raise Forbidden("Only the group's moderators and the session's panelists can end it.")
+        raise Forbidden(_("Only the group's moderators and the session's panelists can end it."))
     with _publishing(session_id) as outgoing:
         live = _locked(session_id)
         if live.status != "live":
-            raise Conflict(NOT_LIVE.get(live.status, "This session is not live."))
+            raise Conflict(NOT_LIVE.get(live.status, _("This session is not live.")))
         live.status = "ended"
         live.ended_at = utcnow()
         event = _record(outgoing, live.id, "session.ended", lambda: session_view(live))
@@ -571,7 +586,7 @@ def _locked(session_id: int) -> LiveSession:
 
 def _require_live(live: LiveSession) -> None:
     if live.status != "live":
-        raise Conflict(NOT_LIVE.get(live.status, "This session is not live."))
+        raise Conflict(NOT_LIVE.get(live.status, _("This session is not live.")))
 
 
 def _lock_live(session_id: int) -> bool:
@@ -590,7 +605,7 @@ def _lock_live(session_id: int) -> bool:
     if row is None:
         raise NotFound(NOT_FOUND)
     if row.status != "live":
-        raise Conflict(NOT_LIVE.get(row.status, "This session is not live."))
+        raise Conflict(NOT_LIVE.get(row.status, _("This session is not live.")))
     return row.moderated
 
 
@@ -601,15 +616,15 @@ def ask(user: User, session_id: int, text: str, anonymous: bool) -> dict:
     """A new question: visible at once, or pending for a moderator in moderated sessions."""
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        raise Forbidden("Only the group's members can ask questions; join the group first.")
+        raise Forbidden(_("Only the group's members can ask questions; join the group first."))
     live = attendance.session
     _require_live(live)
     if anonymous and not live.allow_anonymous:
         raise Invalid(
-            "This session does not take anonymous questions.",
-            errors={"json": {"anonymous": ["Not allowed in this session."]}},
+            _("This session does not take anonymous questions."),
+            errors={"json": {"anonymous": [_("Not allowed in this session.")]}},
         )
-    _limit(user, "question", "questions")
+    _limit(user, "question", _("questions"))
     with _publishing(session_id) as outgoing:
         moderated = _lock_live(session_id)
         pending = moderated and not attendance.moderator
@@ -644,14 +659,14 @@ def vote(user: User, session_id: int, question_id: int, up: bool) -> int:
     nothing and sends nothing. Returns the question's votes."""
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        raise Forbidden("Only the group's members can vote; join the group first.")
+        raise Forbidden(_("Only the group's members can vote; join the group first."))
     _require_live(attendance.session)
-    _limit(user, "vote", "votes")
+    _limit(user, "vote", _("votes"))
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
-            raise Invalid("Only questions everyone can see take votes.")
+            raise Invalid(_("Only questions everyone can see take votes."))
         existing = db.session.get(LiveVote, (question.id, user.id))
         if up == (existing is not None):
             return question.vote_count
@@ -676,14 +691,14 @@ def answer(user: User, session_id: int, question_id: int, text: str) -> dict:
     """Panelists and moderators answer; the question is then marked answered."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        raise Forbidden("Only the session's panelists and the group's moderators can answer.")
+        raise Forbidden(_("Only the session's panelists and the group's moderators can answer."))
     _require_live(attendance.session)
-    _limit(user, "answer", "answers")
+    _limit(user, "answer", _("answers"))
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         question = _question(attendance, question_id)
         if question.status != "visible":
-            raise Invalid("Approve the question before answering it.")
+            raise Invalid(_("Approve the question before answering it."))
         db.session.add(
             LiveAnswer(
                 question_id=question.id, author_id=user.id, text=text.strip(), created_at=utcnow()
@@ -711,15 +726,15 @@ def moderate(user: User, session_id: int, question_id: int, action: str) -> dict
     """Approve, hide, pin, unpin or mark answered. Changing nothing sends nothing."""
     attendance = attend(user, session_id)
     if not attendance.moderator:
-        raise Forbidden("Only the session's panelists and the group's moderators can moderate.")
+        raise Forbidden(_("Only the session's panelists and the group's moderators can moderate."))
     _require_live(attendance.session)
-    _limit(user, "moderate", "moderation actions")
+    _limit(user, "moderate", _("moderation actions"))
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         question = _question(attendance, question_id)
         was = question.status
         if action in ("pin", "unpin", "mark_answered") and was != "visible":
-            raise Invalid("Approve the question first.")
+            raise Invalid(_("Approve the question first."))
         changed = {
             "approve": lambda: _set(question, status="visible"),
             "hide": lambda: _set(question, status="hidden", pinned=False),
@@ -768,7 +783,11 @@ def _limit(user: User, action: str, what: str) -> None:
     wait = runtime().retry_after(user.id, action)
     if wait:
         raise RateLimited(
-            f"Too many {what} at once; wait {wait} seconds and try again.",
+            _(
+                "Too many %(what)s at once; wait %(wait)s seconds and try again.",
+                what=what,
+                wait=wait,
+            ),
             retry_after=wait,
         )
 
@@ -779,9 +798,9 @@ def _limit(user: User, action: str, what: str) -> None:
 def chat(user: User, session_id: int, text: str) -> dict:
     attendance = attend(user, session_id)
     if not attendance.may_take_part:
-        raise Forbidden("Only the group's members can chat; join the group first.")
+        raise Forbidden(_("Only the group's members can chat; join the group first."))
     _require_live(attendance.session)
-    _limit(user, "chat", "chat messages")
+    _limit(user, "chat", _("chat messages"))
     with _publishing(session_id) as outgoing:
         _lock_live(session_id)
         message = LiveChatMessage(

@@ -10,7 +10,9 @@ channel `/live` (the state it starts from is in the page, as JSON).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
+from babel import Locale
 from flask import render_template, request, url_for
 from flask_babel import get_translations
 from flask_login import current_user
@@ -23,7 +25,7 @@ from hub.web import pages
 from hub.web.errors import unreadable_is_not_found
 from hub.web.forms import Form, load, see_other, sign_in_required
 from hub.web.i18n import gettext as _
-from hub.web.i18n import uk_time
+from hub.web.i18n import request_locale, uk_time
 
 blp = pages("live_pages", __name__)
 
@@ -103,9 +105,25 @@ def _done_message() -> str | None:
     }.get(request.args.get("done", ""))
 
 
-def _plural(singular: str, plural: str, number: int) -> str:
-    """A plural form's template, unformatted, for live.js to fill in (`%(num)d`)."""
-    return get_translations().ungettext(singular, plural, number)
+def _plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A plural message's template for each plural category of the page's language
+    (CLDR's: English has one and other, Welsh six), unformatted, for live.js to choose
+    with Intl.PluralRules and fill in (`%(num)d`)."""
+    translations = get_translations()
+    return {
+        category: translations.ungettext(singular, plural, number)
+        for category, number in _category_examples(request_locale()).items()
+    }
+
+
+@lru_cache(maxsize=16)
+def _category_examples(locale: Locale) -> dict[str, int]:
+    """A number of each plural category of the language: the catalogue picks its form
+    for that category by a number, not by the category's name."""
+    examples: dict[str, int] = {}
+    for number in range(1000):
+        examples.setdefault(locale.plural_form(number), number)
+    return examples
 
 
 def _strings() -> dict[str, str]:
@@ -114,10 +132,8 @@ def _strings() -> dict[str, str]:
     vote_forms = ("%(num)d vote", "%(num)d votes")
     people_forms = ("%(num)d person here", "%(num)d people here")
     return {
-        "votes_one": _plural(*vote_forms, 1),
-        "votes_other": _plural(*vote_forms, 2),
-        "people_one": _plural(*people_forms, 1),
-        "people_other": _plural(*people_forms, 2),
+        "votes": _plural_forms(*vote_forms),
+        "people": _plural_forms(*people_forms),
         "anonymous": _("Anonymous"),
         "answer_from": _("Answer from %(name)s:", name="%(name)s"),
         "new_question": _("New question: %(text)s", text="%(text)s"),

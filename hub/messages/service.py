@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -25,8 +26,8 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     others = set(participant_ids) - {user.id}
     if not others:
         raise Invalid(
-            "Name at least one other person in participant_ids.",
-            errors={"json": {"participant_ids": ["Name at least one other person."]}},
+            _("Name at least one other person in participant_ids."),
+            errors={"json": {"participant_ids": [_("Name at least one other person.")]}},
         )
     found = set(
         db.session.scalars(
@@ -35,8 +36,8 @@ def start_conversation(user: User, participant_ids: list[int], text: str) -> Con
     )
     if missing := sorted(others - found):
         raise Invalid(
-            f"There is no person with id {missing[0]}.",
-            errors={"json": {"participant_ids": [f"Unknown people: {missing}"]}},
+            _("There is no person with id %(id)s.", id=missing[0]),
+            errors={"json": {"participant_ids": [_("Unknown people: %(ids)s", ids=missing)]}},
         )
     everyone = others | {user.id}
     # Checked whether the conversation is new or continues: a block or an unconfirmed
@@ -76,13 +77,15 @@ def _conversation_of_exactly(user_ids: set[int]) -> Conversation | None:
 def _check_may_send(user: User, participant_ids: set[int]) -> None:
     if not policy.can_post(user):
         raise Forbidden(
-            "Confirm your email address (and wait for approval if you were told to) "
-            "before you send messages.",
+            _(
+                "Confirm your email address (and wait for approval if you were told to) "
+                "before you send messages."
+            ),
         )
     pairs = blocked_pairs(participant_ids)
     for other in participant_ids - {user.id}:
         if not policy.can_contact(user.id, other, pairs):
-            raise Forbidden("Someone in this conversation is not accepting messages from you.")
+            raise Forbidden(_("Someone in this conversation is not accepting messages from you."))
 
 
 def get_conversation(user: User, conversation_id: int) -> Conversation:
@@ -90,7 +93,7 @@ def get_conversation(user: User, conversation_id: int) -> Conversation:
     if conversation is None or not policy.can_read_conversation(
         user, {p.user_id for p in conversation.participants}
     ):
-        raise NotFound("There is no conversation with this id, or you are not in it.")
+        raise NotFound(_("There is no conversation with this id, or you are not in it."))
     return conversation
 
 

@@ -1,5 +1,6 @@
 """Notifications API: your list, your unread count, marking read."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.blueprint import Blueprint
@@ -40,8 +41,8 @@ def mark_read(data):
     if data["ids"] is None and not data["all"]:
         abort(
             422,
-            "Say which notifications to mark read: 'ids', or 'all': true.",
-            errors={"json": {"ids": ["Give a list of ids, or set 'all' to true."]}},
+            _("Say which notifications to mark read: 'ids', or 'all': true."),
+            errors={"json": {"ids": [_("Give a list of ids, or set 'all' to true.")]}},
         )
     return {"unread": service.mark_read(current_user, data["ids"], data["all"])}
 

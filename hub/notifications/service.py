@@ -181,10 +181,10 @@ def _mail_body(lines: list[tuple[str, str, dict, int | None]], more: int = 0) ->
         parts.append(_("... and %(more)s more.", more=more))
     parts += [
         "",
-        _("All your notifications: %(link)s", link=f"{base}/notifications"),
+        _("All your notifications: %(link)s", link=base + "/notifications"),
         _(
             "To change how often we email you, change your notification settings (%(link)s).",
-            link=f"{base}/notifications#settings",
+            link=base + "/notifications#settings",
         ),
     ]
     return "\n".join(parts) + "\n"

@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import Schema, ValidationError, fields, validate
 
 from hub.auth.handles import HANDLE_LENGTH, HANDLE_PATTERN, handle_problem
@@ -7,7 +9,8 @@ from hub.fields import UtcDateTime
 
 TAG = fields.Str(
     validate=validate.Regexp(
-        r"^[\w][\w \-&'/]{0,59}$", error="Tags are 1-60 letters, digits, spaces or -&'/."
+        r"^[\w][\w \-&'/]{0,59}$",
+        error=lazy_gettext("Tags are 1-60 letters, digits, spaces or -&'/."),
     )
 )
 
@@ -15,7 +18,7 @@ TAG = fields.Str(
 def _not_blank(value: str) -> None:
     # The service strips names, so spaces alone would save an empty name.
     if not value.strip():
-        raise ValidationError("Give your name; it cannot be blank.")
+        raise ValidationError(_("Give your name; it cannot be blank."))
 
 
 def _a_handle(value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     Integer,
     and_,
@@ -49,14 +50,14 @@ def _change_handle(user: User, handle: str) -> None:
     if handle == user.handle:
         return
     if db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
-        raise Conflict(f"Someone else is @{handle}; choose another handle.")
+        raise Conflict(_("Someone else is @%(handle)s; choose another handle.", handle=handle))
     user.handle = handle
 
 
 def get_person(person_id: int) -> User:
     person = db.session.get(User, person_id)
     if person is None or not person.is_active:
-        raise NotFound("There is no person with this id.")
+        raise NotFound(_("There is no person with this id."))
     return person
 
 
@@ -273,8 +274,10 @@ def blocked_pairs(user_ids: set[int]) -> set[tuple[int, int]]:
 def _require_can_post(user: User) -> None:
     if not policy.can_post(user):
         raise Forbidden(
-            "Confirm your email address (and wait for approval if you were told to) "
-            "before you contact people.",
+            _(
+                "Confirm your email address (and wait for approval if you were told to) "
+                "before you contact people."
+            ),
         )
 
 
@@ -282,12 +285,12 @@ def connect(user: User, person_id: int) -> str:
     """Ask to connect; accepts at once when they had already asked you."""
     person = get_person(person_id)
     if person.id == user.id:
-        raise Invalid("You cannot connect to yourself.")
+        raise Invalid(_("You cannot connect to yourself."))
     _require_can_post(user)
     if _blocked(user.id, person.id):
-        raise Conflict("You have blocked this person; unblock them first.")
+        raise Conflict(_("You have blocked this person; unblock them first."))
     if not policy.can_contact(user.id, person.id, blocked_pairs({user.id, person.id})):
-        raise Forbidden("This person is not accepting connection requests from you.")
+        raise Forbidden(_("This person is not accepting connection requests from you."))
     connection = _connection(user.id, person.id)
     if connection is None:
         low, high = _pair(user.id, person.id)
@@ -326,7 +329,7 @@ def standing_with(user: User, person_id: int) -> dict:
 def accept(user: User, person_id: int) -> str:
     connection = _connection(user.id, person_id)
     if connection is None or connection.status_for(user.id) == "pending_out":
-        raise NotFound("This person has not asked to connect with you.")
+        raise NotFound(_("This person has not asked to connect with you."))
     if connection.status == "pending":
         connection.status = "connected"
         connection.connected_at = utcnow()
@@ -339,7 +342,7 @@ def remove_connection(user: User, person_id: int) -> None:
     """Decline, cancel or remove: the pair is no longer connected or pending."""
     connection = _connection(user.id, person_id)
     if connection is None:
-        raise NotFound("You have no connection or request with this person.")
+        raise NotFound(_("You have no connection or request with this person."))
     db.session.delete(connection)
     db.session.commit()
 
@@ -375,7 +378,7 @@ def connection_views(user: User, rows: list[Connection]) -> list[dict]:
 def block(user: User, person_id: int) -> None:
     person = get_person(person_id)
     if person.id == user.id:
-        raise Invalid("You cannot block yourself.")
+        raise Invalid(_("You cannot block yourself."))
     if not _blocked(user.id, person.id):
         db.session.add(Block(blocker_id=user.id, blocked_id=person.id))
     connection = _connection(user.id, person.id)
@@ -389,7 +392,7 @@ def unblock(user: User, person_id: int) -> None:
         delete(Block).where(Block.blocker_id == user.id, Block.blocked_id == person_id)
     )
     if result.rowcount == 0:
-        raise NotFound("You have not blocked this person.")
+        raise NotFound(_("You have not blocked this person."))
     db.session.commit()
 
 

@@ -1,5 +1,6 @@
 """What the reports API takes and gives."""
 
+from flask_babel import lazy_gettext
 from marshmallow import Schema, fields, validate
 
 from hub.auth.schemas import FORMER_MEMBER, PersonRefField
@@ -12,7 +13,9 @@ class ReportCreateSchema(Schema):
     target_id = Integer(required=True, minimum=1)
     reason = fields.Str(
         required=True,
-        validate=validate.Length(min=1, max=2000, error="Say why, in 1 to 2,000 characters."),
+        validate=validate.Length(
+            min=1, max=2000, error=lazy_gettext("Say why, in 1 to 2,000 characters.")
+        ),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,8 +30,8 @@ from hub.notifications.service import notify_many
 from hub.reports.models import CLOSED_STATUSES, Report
 from hub.suggestions.models import Suggestion
 
-NOT_FOUND = "There is nothing of this kind with this id, or you may not see it."
-NO_REPORT = "There is no report with this id, or you may not see it."
+NOT_FOUND = lazy_gettext("There is nothing of this kind with this id, or you may not see it.")
+NO_REPORT = lazy_gettext("There is no report with this id, or you may not see it.")
 GROUP_CONTENT = {"post": Post, "thread": Thread, "file": LibraryFile, "suggestion": Suggestion}
 
 
@@ -39,7 +41,7 @@ def create_report(user: User, data: dict) -> Report:
     target_type, target_id = data["target_type"], data["target_id"]
     group = _readable_target_group(user, target_type, target_id)
     if _open_report_exists(user.id, target_type, target_id):
-        raise Conflict("You have already reported this, and your report is still open.")
+        raise Conflict(_("You have already reported this, and your report is still open."))
     report = Report(
         target_type=target_type,
         target_id=target_id,
@@ -54,7 +56,9 @@ def create_report(user: User, data: dict) -> Report:
         db.session.commit()
     except IntegrityError:  # the same report, sent twice at once: the other one won
         db.session.rollback()
-        raise Conflict("You have already reported this, and your report is still open.") from None
+        raise Conflict(
+            _("You have already reported this, and your report is still open.")
+        ) from None
     return report
 
 
@@ -143,14 +147,14 @@ def group_reports(user: User, group_id: int, status: str | None):
     """The reports about the group's content (its owners and moderators), newest first."""
     group = get_visible_group(user, group_id)
     if not policy.can_read_group_reports(group, group_access(user, group)):
-        raise Forbidden("Only the group's owners and moderators can see reports about it.")
+        raise Forbidden(_("Only the group's owners and moderators can see reports about it."))
     return _newest_first(status).where(Report.group_id == group.id)
 
 
 def all_reports(user: User, status: str | None):
     """Every report, people and messages included (site admins), newest first."""
     if not policy.can_read_all_reports(user):
-        raise Forbidden("Only a site admin can see every report.")
+        raise Forbidden(_("Only a site admin can see every report."))
     return _newest_first(status)
 
 
@@ -168,7 +172,7 @@ def close_report(user: User, report_id: int, status: str, note: str | None) -> R
     if report is None or not policy.can_resolve_report(user, group, access):
         raise NotFound(NO_REPORT)
     if report.status in CLOSED_STATUSES:
-        raise Conflict(f"This report is already {report.status}.")
+        raise Conflict(_("This report is already %(status)s.", status=report.status))
     report.status = status
     report.note = note
     report.resolved_at = utcnow()

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from hub.fields import Boolean, Integer, UtcDateTime
@@ -12,7 +13,13 @@ class TypeList(fields.Str):
         types = [t.strip() for t in text.split(",") if t.strip()]
         unknown = sorted(set(types) - set(TYPES))
         if unknown:
-            raise ValidationError(f"Unknown type {', '.join(unknown)}; use {', '.join(TYPES)}.")
+            raise ValidationError(
+                _(
+                    "Unknown type %(unknown)s; use %(types)s.",
+                    unknown=", ".join(unknown),
+                    types=", ".join(TYPES),
+                )
+            )
         return types
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -99,7 +100,7 @@ def create_suggestion(user: User, group_id: int, title: str, body: str) -> Sugge
     group = get_readable_group(user, group_id)
     access = group_access(user, group)
     if not policy.can_make_suggestion(user, group, access):
-        raise Forbidden(_why_not_taking_part(user, group, access, "make suggestions"))
+        raise Forbidden(_why_not_taking_part(user, group, access, _("make suggestions")))
     suggestion = Suggestion(
         group_id=group.id,
         author_id=user.id,
@@ -146,13 +147,22 @@ def change_status(user: User, suggestion_id: int, status: str) -> Suggestion:
     """Move a suggestion along its workflow (moderators); its author hears of it."""
     suggestion, group, access = _readable_suggestion(user, suggestion_id)
     if not policy.can_change_suggestion_status(group, access):
-        raise Forbidden("Only the group's owners and moderators can change a suggestion's status.")
+        raise Forbidden(
+            _("Only the group's owners and moderators can change a suggestion's status.")
+        )
     previous = suggestion.status
     if status == previous:
         return get_suggestion(user, suggestion.id)
     if not policy.suggestion_status_may_change(previous, status):
         allowed = ", ".join(policy.SUGGESTION_TRANSITIONS.get(previous, ())) or "nothing"
-        raise Conflict(f"A suggestion that is {previous} can become {allowed}; not {status}.")
+        raise Conflict(
+            _(
+                "A suggestion that is %(previous)s can become %(allowed)s; not %(status)s.",
+                previous=previous,
+                allowed=allowed,
+                status=status,
+            )
+        )
     suggestion.status = status
     suggestion.status_changed_at = utcnow()
     detail = {"status": status, "previous_status": previous}
@@ -177,9 +187,14 @@ def change_status(user: User, suggestion_id: int, status: str) -> Suggestion:
 def _open_for_voting(user: User, suggestion_id: int) -> Suggestion:
     suggestion, group, access = _readable_suggestion(user, suggestion_id)
     if not policy.can_vote_on_suggestion(user, group, access):
-        raise Forbidden(_why_not_taking_part(user, group, access, "vote"))
+        raise Forbidden(_why_not_taking_part(user, group, access, _("vote")))
     if suggestion.status not in policy.SUGGESTION_VOTING_STATUSES:
-        raise Conflict(f"This suggestion is {suggestion.status}; voting on it has closed.")
+        raise Conflict(
+            _(
+                "This suggestion is %(status)s; voting on it has closed.",
+                status=suggestion.status,
+            )
+        )
     return suggestion
 
 
@@ -188,20 +203,21 @@ def _readable_suggestion(user: User, suggestion_id: int) -> tuple[Suggestion, Gr
     group, access = group_of_readable_content(
         user,
         suggestion,
-        "There is no suggestion with this id, or you may not see it.",
-        "suggestions",
+        _("There is no suggestion with this id, or you may not see it."),
+        _("suggestions"),
     )
     return suggestion, group, access
 
 
 def _why_not_taking_part(user: User, group: Group, access: GroupAccess, what: str) -> str:
     if group.archived_at is not None:
-        return "This group is archived; its suggestions can be read but not added to."
+        return _("This group is archived; its suggestions can be read but not added to.")
     if not access.is_member:
-        return f"Join this group to {what} in it."
+        return _("Join this group to %(what)s in it.", what=what)
     if not policy.can_post(user):
-        return (
-            f"Confirm your email address (and wait for approval if you were told to) "
-            f"before you {what}."
+        return _(
+            "Confirm your email address (and wait for approval if you were told to) "
+            "before you %(what)s.",
+            what=what,
         )
-    return f"You may not {what} in this group."
+    return _("You may not %(what)s in this group.", what=what)

@@ -74,7 +74,7 @@ def _messages() -> dict[str, str]:
 
 @contextmanager
 def unreadable_is_not_found(
-    message: str = "There is nothing here, or you may not see it.",
+    message: str | None = None,
 ) -> Iterator[None]:
     """Around a page's read: where the API answers 403 (a group you may see but whose
     content you may not read), a page answers its 404 with `message`, for a GET and a POST
@@ -82,7 +82,7 @@ def unreadable_is_not_found(
     try:
         yield
     except Forbidden as refusal:
-        raise NotFound(message) from refusal
+        raise NotFound(message or _("There is nothing here, or you may not see it.")) from refusal
 
 
 def page_refusal(

@@ -113,7 +113,13 @@ def page_callables() -> dict:
         "gettext": page_gettext,
         "ngettext": page_ngettext,
         "hub_locale": request_locale(),
+        "hub_lang": language_tag(request_locale()),
     }
+
+
+def language_tag(locale) -> str:
+    """The locale as HTML's lang and the browser's Intl name it: en_GB is en-GB."""
+    return str(locale).replace("_", "-") if locale else "en-GB"
 
 
 def init_app(app: Flask) -> None:

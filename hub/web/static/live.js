@@ -29,7 +29,10 @@ const clock = new Intl.DateTimeFormat(lang, {
 
 const fill = (template, values) =>
   template.replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name]));
-const plural = (n, one, other) => fill(n === 1 ? one : other, { num: n });
+// The page gives a plural message's forms by CLDR category (one, other; Welsh also has
+// zero, two, few and many): the language's rules choose, as they do on the server.
+const pluralRules = new Intl.PluralRules(lang);
+const plural = (n, forms) => fill(forms[pluralRules.select(n)] ?? forms.other, { num: n });
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -145,7 +148,7 @@ function setConnection(status) {
 }
 
 function showPresence(count) {
-  $("live-presence").textContent = plural(count, text.people_one, text.people_other);
+  $("live-presence").textContent = plural(count, text.people);
 }
 
 function announce(message) {
@@ -204,7 +207,7 @@ function fillQuestion(item, question) {
     "p",
     { class: "govuk-body-s govuk-!-margin-bottom-1 hub-question__meta" },
     `${question.author ? question.author.name : text.anonymous} · `,
-    element("span", { class: "hub-question__votes" }, plural(question.votes, text.votes_one, text.votes_other)),
+    element("span", { class: "hub-question__votes" }, plural(question.votes, text.votes)),
     " ",
     question.pinned ? tag(text.pinned, "purple") : null,
     question.answered ? tag(text.answered, "green") : null,
