@@ -1,5 +1,6 @@
 """`flask db upgrade` builds the schema on empty databases, and agrees with the models."""
 
+import logging
 import uuid
 
 import pytest
@@ -64,6 +65,8 @@ def test_upgrade_builds_a_schema_that_matches_the_models(empty_database_url, tmp
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+    # Alembic's logging set-up leaves the hub's loggers working in the same process.
+    assert not logging.getLogger("hub.search").disabled
 
 
 def test_undoing_the_group_counts_keeps_everything_in_the_groups(empty_database_url, tmp_path):
