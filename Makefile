@@ -68,8 +68,8 @@ run: install
 	$(FLASK) hub serve --port $(PORT)
 
 # Two pytest workers a core (pytest-xdist): tests spend much of their time waiting on
-# PostgreSQL, servers and browsers, so a second worker fills a core's waits (on 2 cores:
-# 482 s with 2 workers, 369 s with 4, 465 s with 6). PYTEST_WORKERS=0 runs in one process.
+# PostgreSQL, servers and browsers, so a second worker fills a core's waits (more than two
+# a core ran no faster: bench/suite_bench.py times it). PYTEST_WORKERS=0 runs in one process.
 # Work stealing: a worker that runs out takes tests queued for another.
 PYTEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 test: install-test
