@@ -14,6 +14,8 @@ Run with the services `make test` uses in CI, on a quiet machine:
     HUB_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
     HUB_TEST_REDIS_URL=redis://127.0.0.1:6379/15 HUB_TEST_REQUIRE_SERVICES=1 \
     .venv/bin/python bench/suite_bench.py [--only filing|no-browser|whole]
+
+PYTEST_WORKERS=N in the environment sets make's number of workers.
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def run_make_test(arguments: list[str]) -> dict:
         "wall_s": wall,
         "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "load_before": load,
+        "load_after": os.getloadavg()[0],
     }
 
 
@@ -169,13 +172,13 @@ def _report(rows: list[tuple[str, dict]]) -> str:
         f"- Machine: {describe()}",
         f"- Commit: {_commit()}; workers: make's default (two a core)",
         "",
-        "| tests | passed | make wall s | pytest s | CPU s (tests' processes) | load before |",
+        "| tests | passed | make wall s | pytest s | CPU s (tests' processes) | load before, after |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, row in rows:
         lines.append(
             f"| {name} | {row['passed']:,} | {row['wall_s']:.1f} | {row['pytest_s']:.1f} | "
-            f"{row['cpu_s']:.0f} | {row['load_before']:.2f} |"
+            f"{row['cpu_s']:.0f} | {row['load_before']:.2f}, {row['load_after']:.2f} |"
         )
     return "\n".join(lines)
 
