@@ -172,7 +172,7 @@ def _report(rows: list[tuple[str, dict]]) -> str:
         f"- Machine: {describe()}",
         f"- Commit: {_commit()}; workers: make's default (two a core)",
         "",
-        "| tests | passed | make wall s | pytest s | CPU s (tests' processes) | load before, after |",
+        "| tests | passed | make wall s | pytest s | CPU s (tests) | load before, after |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, row in rows:
