@@ -563,21 +563,28 @@ class PostgresBackend:
     @staticmethod
     def _nearest(word: str, groups: list[int]) -> str | None:
         maxdist = 1 if len(word) <= 5 else 2
+        similar = db.session.scalars(
+            sa.text(
+                "SELECT word FROM search_spellings WHERE word % :word "
+                "AND left(word, 1) = left(:word, 1)"
+            ),
+            {"word": word},
+        )
+        # Only words within the edit distance have their readable documents counted: each
+        # is a look-up per readable group.
+        near = [w for w in similar if w != word and _distance(word, w) <= maxdist]
+        if not near:
+            return None
         rows = db.session.execute(
             sa.text(
-                "SELECT w.word, sum(w.docs) FROM search_spellings s "
-                "JOIN search_words w ON w.word = s.word "
-                "WHERE s.word % :word AND left(s.word, 1) = left(:word, 1) "
-                "AND w.group_id = ANY(:groups) AND w.docs > 0 GROUP BY w.word"
+                "SELECT word, sum(docs) FROM search_words WHERE word = ANY(:near) "
+                "AND group_id = ANY(:groups) AND docs > 0 GROUP BY word"
             ),
-            {"word": word, "groups": groups},
+            {"near": near, "groups": groups},
         ).all()
         best = None
         for candidate, count in rows:
-            distance = _distance(word, candidate)
-            if candidate == word or distance > maxdist:
-                continue
-            rank = (distance, -int(count), candidate)
+            rank = (_distance(word, candidate), -int(count), candidate)
             if best is None or rank < best:
                 best = rank
         return None if best is None else best[2]
