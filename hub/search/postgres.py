@@ -97,6 +97,8 @@ DOCUMENTS = sa.Table(
     ),
     sa.Index("ix_search_documents_parents", "parents", postgresql_using="gin"),
     sa.Index("ix_search_documents_tags", "tags", postgresql_using="gin"),
+    # A search within one group reads that group's rows, not every match of its words.
+    sa.Index("ix_search_documents_group_id", "group_id"),
 )
 
 WORDS = sa.Table(
@@ -107,10 +109,9 @@ WORDS = sa.Table(
     sa.Column("docs", sa.Integer, nullable=False),
 )
 
-# Each word once, for did-you-mean's trigram search: over search_words, whose rows repeat
-# a word for every group that holds it, the trigram index gave 9,527 rows to recheck for
-# "informations" (57 ms). Words are only added: one no longer held anywhere stays, and
-# search_words' counts decide whether it is offered.
+# Each word once, for did-you-mean's trigram search: search_words repeats a word for every
+# group that holds it, and a trigram search over it rechecked each repeat. A word leaves
+# when no document holds it; search_words' counts decide whether it is offered.
 SPELLINGS = sa.Table(
     "search_spellings",
     METADATA,
@@ -225,6 +226,15 @@ _DROP_UNUSED_WORDS = sa.text(
     DELETE FROM search_words w USING unnest(CAST(:words AS text[]), CAST(:groups AS int[]))
         AS d(word, group_id)
     WHERE w.word = d.word AND w.group_id = d.group_id AND w.docs <= 0
+    """
+)
+# A word no document holds any more leaves did-you-mean's list too: a closed account's
+# name is not kept there. (Should a write adding the word race this one, the word is
+# missing from the list until the next write that adds it.)
+_DROP_UNUSED_SPELLINGS = sa.text(
+    """
+    DELETE FROM search_spellings s WHERE s.word = ANY(CAST(:words AS text[]))
+    AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.word = s.word)
     """
 )
 
@@ -388,6 +398,9 @@ class PostgresBackend:
             added = [w for (w, _g), n in changed if n > 0]
             if added:
                 connection.execute(_ADD_SPELLINGS, {"words": added})
+            removed = sorted({w for (w, _g), n in changed if n < 0})
+            if removed:
+                connection.execute(_DROP_UNUSED_SPELLINGS, {"words": removed})
 
     def index(self, docs: Iterable[SearchDoc], deletes: Iterable[str] = ()) -> None:
         """Write and commit (commands and repairs; requests write through `write`)."""

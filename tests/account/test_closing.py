@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pytest
+import sqlalchemy as sa
 
 from hub.auth.models import User
 from hub.extensions import db
@@ -161,6 +162,21 @@ def test_search_and_the_people_finder_forget_them(app, factory):
         # The finder's counts of holders were kept right: a recount finds nothing wrong.
         assert recount_word_holders(db.session.connection()) == 0
         db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            # Nor do PostgreSQL search's word lists (did-you-mean's) keep their name.
+            assert _postgres_search_words_like("zebedia%") == []
+
+
+def _postgres_search_words_like(pattern: str) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.text(
+                "SELECT word FROM search_words WHERE word LIKE :p "
+                "UNION ALL SELECT word FROM search_spellings WHERE word LIKE :p"
+            ),
+            {"p": pattern},
+        )
+    )
 
 
 def test_live_questions_stay_anonymous_or_by_a_former_member_and_votes_go(app, factory):
