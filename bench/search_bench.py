@@ -408,7 +408,7 @@ def run_postgres(out: dict, args, data_dir: Path) -> None:
         out["p_plain"], out["p_totals"] = run_whoosh(backend, allowed, queries, highlight=False)
         out["p_marked"], _ = run_whoosh(backend, allowed, queries, highlight=True)
         # Searches inside one group: a common word there once read every match of it.
-        within = random.Random(13).sample(sorted(allowed), GROUP_SEARCH_GROUPS)
+        within = random.Random(13).sample(sorted(allowed), min(GROUP_SEARCH_GROUPS, len(allowed)))
         out["p_within"], _ = run_whoosh(backend, allowed, queries, True, within)
         out["pg_load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         slowest = sorted(zip(out["p_marked"], queries, strict=True), reverse=True)[:3]

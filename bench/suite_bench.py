@@ -170,7 +170,8 @@ def _report(rows: list[tuple[str, dict]]) -> str:
         "# Test suite: `make test` (bench/suite_bench.py)",
         "",
         f"- Machine: {describe()}",
-        f"- Commit: {_commit()}; workers: make's default (two a core)",
+        f"- Commit: {_commit()}; workers: "
+        + os.environ.get("PYTEST_WORKERS", "make's default (two a core)"),
         "",
         "| tests | passed | make wall s | pytest s | CPU s (tests) | load before, after |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

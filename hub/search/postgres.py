@@ -395,7 +395,7 @@ class PostgresBackend:
                 _ADD_WORDS, {"words": words, "groups": groups, "deltas": [n for _k, n in changed]}
             )
             connection.execute(_DROP_UNUSED_WORDS, {"words": words, "groups": groups})
-            added = [w for (w, _g), n in changed if n > 0]
+            added = sorted({w for (w, _g), n in changed if n > 0})
             if added:
                 connection.execute(_ADD_SPELLINGS, {"words": added})
             removed = sorted({w for (w, _g), n in changed if n < 0})
