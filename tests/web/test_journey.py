@@ -52,6 +52,10 @@ class Keyboard:
 
     def __init__(self, page) -> None:
         self.page = page
+        # Ask for file choosers now, long before the upload: Playwright turns interception
+        # on without waiting for the browser, so a listener added just before the key
+        # press can lose the race, and the chooser opens unseen (CI, 2026-12-06).
+        page.on("filechooser", lambda _chooser: None)
 
     def tab_to(self, selector: str) -> None:
         tab_to(self.page, selector, MOST_TABS)
