@@ -411,6 +411,7 @@ def run_postgres(out: dict, args, data_dir: Path) -> None:
         within = random.Random(13).sample(sorted(allowed), min(GROUP_SEARCH_GROUPS, len(allowed)))
         out["p_within"], _ = run_whoosh(backend, allowed, queries, True, within)
         out["pg_load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        out["pg_statements"] = time_statements(allowed, queries)
         slowest = sorted(zip(out["p_marked"], queries, strict=True), reverse=True)[:3]
         out["pg_plans"] = [(ms, text, explain(text, allowed)) for ms, text in slowest]
         db.session.rollback()
@@ -422,6 +423,33 @@ def sa_text(sql: str):
     import sqlalchemy as sa
 
     return sa.text(sql)
+
+
+def time_statements(allowed: set[int], queries: list[str]) -> dict[str, list[float]]:
+    """Each query's two statements timed alone (counts and facets; the page of 20), and
+    their sum: the part of a search's time no Python can remove."""
+    from hub.extensions import db
+    from hub.search import postgres
+
+    times: dict[str, list[float]] = {"count": [], "page": [], "both": []}
+    db.session.execute(postgres.SEARCH_SETTINGS)
+    for text in queries:
+        tsquery, params, _snippets = postgres.parse(text)
+        if not tsquery:
+            continue
+        where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
+        spent = []
+        for sql, extra in (
+            (postgres.counts_sql(tsquery, where), {"bound": postgres.EXACT_TOTAL + 1}),
+            (postgres.hits_sql(tsquery, where), {"limit": 20, "offset": 0}),
+        ):
+            started = time.perf_counter()
+            db.session.execute(sa_text(sql), {**params, **extra}).all()
+            spent.append((time.perf_counter() - started) * 1000)
+        times["count"].append(spent[0])
+        times["page"].append(spent[1])
+        times["both"].append(sum(spent))
+    return times
 
 
 def explain(text: str, allowed: set[int]) -> str:
@@ -637,6 +665,23 @@ def postgres_lines(out: dict) -> list[str]:
         lines.append(
             f"- Full reindex into PostgreSQL (`service.rebuild`): {count:,} documents in "
             f"{seconds:.1f} s = {count / seconds:,.0f} documents/s."
+        )
+    statements = out.get("pg_statements")
+    if statements:
+        both = statements["both"]
+        lines.append(
+            f"- Its two statements alone, {len(both)} queries with words (p50 / p95 / mean "
+            "ms): "
+            + "; ".join(
+                f"{name} {percentile(t, 50):.1f} / {percentile(t, 95):.1f} / "
+                f"{statistics.mean(t):.1f}"
+                for name, t in (
+                    ("counts and facets", statements["count"]),
+                    ("the page", statements["page"]),
+                    ("both", both),
+                )
+            )
+            + f"; both over 50 ms for {sum(t > 50 for t in both)}."
         )
     lines += ["", "Plans of the three slowest queries (with highlights):", ""]
     for ms, text, plan in out["pg_plans"]:
