@@ -425,49 +425,54 @@ def sa_text(sql: str):
     return sa.text(sql)
 
 
+def search_statements(text: str, allowed: set[int]) -> list[tuple[str, dict]]:
+    """A search's two statements (counts and facets; the page of 20) with their
+    parameters, as `PostgresBackend.search` runs them; none for a query without words."""
+    from hub.search import postgres
+
+    tsquery, params, _snippets = postgres.parse(text)
+    if not tsquery:
+        return []
+    where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
+    return [
+        (postgres.counts_sql(tsquery, where), {**params, "bound": postgres.EXACT_TOTAL + 1}),
+        (postgres.hits_sql(tsquery, where), {**params, "limit": 20, "offset": 0}),
+    ]
+
+
 def time_statements(allowed: set[int], queries: list[str]) -> dict[str, list[float]]:
-    """Each query's two statements timed alone (counts and facets; the page of 20), and
-    their sum: the part of a search's time no Python can remove."""
+    """Each query's two statements timed alone, and their sum: the part of a search's
+    time no Python can remove."""
     from hub.extensions import db
     from hub.search import postgres
 
     times: dict[str, list[float]] = {"count": [], "page": [], "both": []}
     db.session.execute(postgres.SEARCH_SETTINGS)
     for text in queries:
-        tsquery, params, _snippets = postgres.parse(text)
-        if not tsquery:
-            continue
-        where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
         spent = []
-        for sql, extra in (
-            (postgres.counts_sql(tsquery, where), {"bound": postgres.EXACT_TOTAL + 1}),
-            (postgres.hits_sql(tsquery, where), {"limit": 20, "offset": 0}),
-        ):
+        for sql, params in search_statements(text, allowed):
             started = time.perf_counter()
-            db.session.execute(sa_text(sql), {**params, **extra}).all()
+            db.session.execute(sa_text(sql), params).all()
             spent.append((time.perf_counter() - started) * 1000)
-        times["count"].append(spent[0])
-        times["page"].append(spent[1])
-        times["both"].append(sum(spent))
+        if spent:
+            times["count"].append(spent[0])
+            times["page"].append(spent[1])
+            times["both"].append(sum(spent))
     return times
 
 
 def explain(text: str, allowed: set[int]) -> str:
-    """EXPLAIN ANALYZE of a search's two statements (counts and facets; the page)."""
+    """EXPLAIN ANALYZE of a search's two statements."""
     from hub.extensions import db
     from hub.search import postgres
 
-    tsquery, params, _snippets = postgres.parse(text)
-    if not tsquery:
+    statements = search_statements(text, allowed)
+    if not statements:
         return "(no lexemes)"
-    where, params = postgres.PostgresBackend.where(tsquery, params, allowed)
     db.session.execute(postgres.SEARCH_SETTINGS)
     plans = []
-    for sql, extra in (
-        (postgres.counts_sql(tsquery, where), {"bound": postgres.EXACT_TOTAL + 1}),
-        (postgres.hits_sql(tsquery, where), {"limit": 20, "offset": 0}),
-    ):
-        rows = db.session.execute(sa_text("EXPLAIN (ANALYZE, BUFFERS) " + sql), {**params, **extra})
+    for sql, params in statements:
+        rows = db.session.execute(sa_text("EXPLAIN (ANALYZE, BUFFERS) " + sql), params)
         plans.append("\n".join(row[0] for row in rows))
     return "\n\n".join(plans)
 
