@@ -40,7 +40,7 @@ from record import save  # bench/record.py
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hub.search.backend import SearchDoc, WhooshBackend  # noqa: E402
+from hub.search.backend import SearchBackend, SearchDoc, WhooshBackend  # noqa: E402
 from hub.seeding import vocabulary as v  # noqa: E402
 
 # The module, not the function of the same name that hub.seeding exports.
@@ -218,15 +218,15 @@ def run_fts(conn: sqlite3.Connection, queries: list[str], highlight: bool) -> li
 GROUP_SEARCH_GROUPS = 20
 
 
-def run_whoosh(
-    backend: WhooshBackend,
+def run_searches(
+    backend: SearchBackend,
     allowed: set[int],
     queries: list[str],
     highlight: bool,
     within: list[int] | None = None,
 ) -> tuple[list[float], list[int]]:
-    """Each query's time and total; with `within`, each searches inside one of those groups
-    in turn (as `?group_id=` does)."""
+    """Each query's time and total through `backend.search` (Whoosh or PostgreSQL); with
+    `within`, each searches inside one of those groups in turn (as `?group_id=` does)."""
     times, totals = [], []
     for n, text in enumerate(queries):
         group_id = within[n % len(within)] if within else None
@@ -404,12 +404,12 @@ def run_postgres(out: dict, args, data_dir: Path) -> None:
         print("PostgreSQL queries ...", flush=True)
         out["pg_load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         warm = make_queries(random.Random(12), args.queries)[: args.postgres_warmup]
-        run_whoosh(backend, allowed, warm, False)
-        out["p_plain"], out["p_totals"] = run_whoosh(backend, allowed, queries, highlight=False)
-        out["p_marked"], _ = run_whoosh(backend, allowed, queries, highlight=True)
+        run_searches(backend, allowed, warm, False)
+        out["p_plain"], out["p_totals"] = run_searches(backend, allowed, queries, highlight=False)
+        out["p_marked"], _ = run_searches(backend, allowed, queries, highlight=True)
         # Searches inside one group: a common word there once read every match of it.
         within = random.Random(13).sample(sorted(allowed), min(GROUP_SEARCH_GROUPS, len(allowed)))
-        out["p_within"], _ = run_whoosh(backend, allowed, queries, True, within)
+        out["p_within"], _ = run_searches(backend, allowed, queries, True, within)
         out["pg_load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         out["pg_statements"] = time_statements(allowed, queries)
         slowest = sorted(zip(out["p_marked"], queries, strict=True), reverse=True)[:3]
@@ -493,13 +493,13 @@ def _queries_and_fts(out: dict, args) -> None:
         cold_started = time.perf_counter()
         backend.search("council", allowed)
         out["cold_ms"] = (time.perf_counter() - cold_started) * 1000
-        out["w_cold"], _ = run_whoosh(
+        out["w_cold"], _ = run_searches(
             backend, allowed, make_queries(random.Random(13), args.queries), highlight=False
         )
         # A server that has been answering for a while: warmed by yet other queries.
-        run_whoosh(backend, allowed, make_queries(random.Random(12), args.queries), False)
-        out["w_plain"], out["totals"] = run_whoosh(backend, allowed, queries, highlight=False)
-        out["w_marked"], _ = run_whoosh(backend, allowed, queries, highlight=True)
+        run_searches(backend, allowed, make_queries(random.Random(12), args.queries), False)
+        out["w_plain"], out["totals"] = run_searches(backend, allowed, queries, highlight=False)
+        out["w_marked"], _ = run_searches(backend, allowed, queries, highlight=True)
         out["f_plain"] = run_fts(conn, queries, highlight=False)
         out["f_marked"] = run_fts(conn, queries, highlight=True)
         out["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -752,8 +752,8 @@ def main() -> None:
         print("Queries ...", flush=True)
         backend.search("council", allowed)  # warm: open the searcher, fill the caches
         run_fts(conn, queries[:20], True)
-        w_plain, totals = run_whoosh(backend, allowed, queries, highlight=False)
-        w_marked, _ = run_whoosh(backend, allowed, queries, highlight=True)
+        w_plain, totals = run_searches(backend, allowed, queries, highlight=False)
+        w_marked, _ = run_searches(backend, allowed, queries, highlight=True)
         f_plain = run_fts(conn, queries, highlight=False)
         f_marked = run_fts(conn, queries, highlight=True)
         cold_started = time.perf_counter()
